@@ -1,0 +1,39 @@
+import { Type, type Static } from 'typebox';
+import { LIMITS } from '../constants.ts';
+import { DisplayName, Email, Handle, Password } from './common.ts';
+
+export const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour as #rrggbb.' });
+
+export const NetworkInfo = Type.Object({
+  name: Type.String(),
+  tagline: Type.String(),
+  colors: Type.Object({ primary: HexColor, accent: HexColor }),
+  setupRequired: Type.Boolean({ description: 'True until the first-run wizard has created the owner.' }),
+  privacyPolicyVersion: Type.String(),
+});
+export type NetworkInfo = Static<typeof NetworkInfo>;
+
+export const SetupBody = Type.Object(
+  {
+    networkName: Type.String({ minLength: 1, maxLength: LIMITS.networkNameMax }),
+    tagline: Type.String({ maxLength: LIMITS.taglineMax }),
+    email: Email,
+    password: Password,
+    displayName: DisplayName,
+    handle: Handle,
+    acceptPrivacyPolicy: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type SetupBody = Static<typeof SetupBody>;
+
+export const BrandingBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.networkNameMax })),
+    tagline: Type.Optional(Type.String({ maxLength: LIMITS.taglineMax })),
+    primaryColor: Type.Optional(HexColor),
+    accentColor: Type.Optional(HexColor),
+  },
+  { additionalProperties: false },
+);
+export type BrandingBody = Static<typeof BrandingBody>;
