@@ -7,7 +7,7 @@ export const ERROR_CODES = [
   'email_taken', 'handle_taken', 'invalid_token', 'invalid_credentials', 'email_not_verified',
   'consent_required', 'wrong_password', 'invalid_cursor', 'rate_limited', 'unauthenticated', 'forbidden',
   'not_found', 'conflict', 'setup_done', 'setup_required', 'last_owner', 'payload_too_large',
-  'unsupported_media_type', 'foreign_origin', 'internal',
+  'unsupported_media_type', 'foreign_origin', 'invalid_choice', 'too_many', 'out_of_range', 'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

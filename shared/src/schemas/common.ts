@@ -11,8 +11,8 @@ export const Handle = Type.String({
   description: 'Letters, digits and underscores; unique, case-insensitive.',
 });
 export const DisplayName = Type.String({ minLength: 1, maxLength: LIMITS.displayNameMax });
-export const Visibility = Type.Union(FIELD_VISIBILITIES.map((v) => Type.Literal(v)));
-export const NetworkRole = Type.Union(NETWORK_ROLES.map((r) => Type.Literal(r)));
+export const Visibility = Type.Enum(FIELD_VISIBILITIES);
+export const NetworkRole = Type.Enum(NETWORK_ROLES);
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Cursor = Type.String({ maxLength: 200, description: 'Opaque cursor from `nextCursor`.' });
 export const PageLimit = Type.Integer({ minimum: 1, maximum: LIMITS.pageSizeMax });

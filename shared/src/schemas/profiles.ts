@@ -11,7 +11,7 @@ export const ProfileLink = Type.Object(
 );
 export type ProfileLink = Static<typeof ProfileLink>;
 
-export const ProfileVisibility = Type.Union(PROFILE_VISIBILITIES.map((v) => Type.Literal(v)));
+export const ProfileVisibility = Type.Enum(PROFILE_VISIBILITIES);
 
 /** A profile as a given viewer may see it: hidden fields are absent, not empty. */
 export const Profile = Type.Object({

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authPlugin } from './core/auth.ts';
+import type { Config } from './core/config.ts';
+import { dbPlugin, type DbHandle } from './core/db.ts';
+import { installErrorHandler } from './core/http-errors.ts';
+import { mailPlugin } from './core/mail.ts';
+import { pendingMigrations } from './core/migrate.ts';
+import { openapiPlugin } from './core/openapi.ts';
+import { realtimePlugin } from './core/realtime.ts';
+import { installValidation } from './core/validation.ts';
+import { webPlugin } from './core/web.ts';
+import { accountRoutes } from './features/accounts/routes.ts';
+import { adminRoutes } from './features/admin/routes.ts';
+import { networkRoutes } from './features/network/routes.ts';
+import { profileRoutes } from './features/profiles/routes.ts';
+
+export interface BuildOptions {
+  config: Config;
+  db: DbHandle;
+  /** `build` serves the built SvelteKit app, `dev` a Vite dev server, `none` only the API (tests). */
+  web: 'build' | 'dev' | 'none';
+  logger?: boolean | object;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the whole Caucus app as one Fastify instance; `server.ts` alone listens. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy as boolean | string, // a hop count is accepted too
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  }) as unknown as FastifyInstance;
+
+  installValidation(app);
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    if (request.url.startsWith('/api/v1')) {
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      reply.header('cache-control', 'no-store');
+    }
+  });
+
+  await app.register(dbPlugin, { handle: options.db });
+  await app.register(authPlugin, { config });
+  await app.register(mailPlugin, { config });
+  await app.register(openapiPlugin);
+  await app.register(realtimePlugin, { config });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      const pending = await pendingMigrations(app.db);
+      if (pending.length > 0) return reply.status(503).send({ status: 'migrations pending', pending });
+      return { status: 'ready', database: options.db.engine };
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness check failed');
+      return reply.status(503).send({ status: 'database unreachable' });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(networkRoutes);
+      await api.register(accountRoutes);
+      await api.register(profileRoutes);
+      await api.register(adminRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (options.web !== 'none') await app.register(webPlugin, { mode: options.web });
+  return app;
+}

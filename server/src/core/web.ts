@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { IN_PROCESS_API_KEY, type InProcessApi, type InProcessCookie } from '@caucus/shared/in-process.ts';
+import { CLIENT_IP_HEADER, INTERNAL_HEADER } from './auth.ts';
+import { notFound } from './errors.ts';
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export const webRoot = fileURLToPath(new URL('../../../web', import.meta.url));
+const builtHandler = `${webRoot}/build/handler.js`;
+
+/** Server-side rendering reaches the API through `app.inject`: same routes, same checks, no socket. */
+export function createInProcessApi(app: FastifyInstance): InProcessApi {
+  return {
+    async dispatch(request) {
+      const headers: Record<string, string> = { ...request.headers, [INTERNAL_HEADER]: app.internalSecret, [CLIENT_IP_HEADER]: request.clientIp };
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      const response = await app.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers,
+        ...(request.body !== undefined ? { payload: JSON.stringify(request.body) } : {}),
+      });
+      const isJson = String(response.headers['content-type'] ?? '').includes('application/json');
+      return {
+        status: response.statusCode,
+        body: isJson && response.body ? JSON.parse(response.body) : response.body,
+        cookies: response.cookies.map((c): InProcessCookie => ({
+          name: c.name,
+          value: c.value,
+          ...(c.path ? { path: c.path } : {}),
+          ...(c.maxAge !== undefined ? { maxAge: c.maxAge } : {}),
+          ...(c.expires ? { expires: c.expires } : {}),
+          ...(c.httpOnly ? { httpOnly: true } : {}),
+          ...(c.secure ? { secure: true } : {}),
+          ...(c.sameSite ? { sameSite: String(c.sameSite).toLowerCase() as 'lax' } : {}),
+        })),
+      };
+    },
+  };
+}
+
+/**
+ * Hands every path that is not the API to SvelteKit: the adapter-node build, or in `dev` a Vite
+ * dev server in middleware mode (hot reload) inside this same process.
+ */
+export const webPlugin = fp<{ mode: 'build' | 'dev' }>(async (app, { mode }) => {
+  (globalThis as Record<string, unknown>)[IN_PROCESS_API_KEY] = createInProcessApi(app);
+  const handler = mode === 'dev' ? await startViteDev(app) : await loadBuiltHandler();
+
+  await app.register(async (scope) => {
+    // SvelteKit reads request bodies itself (form actions): leave the stream untouched.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    scope.all('/*', { schema: { hide: true } }, async (request, reply) => {
+      if (request.url.startsWith('/api/')) throw notFound('This API route');
+      request.raw.headers['x-request-id'] = request.id;
+      reply.hijack();
+      handler(request.raw, reply.raw, () => {
+        reply.raw.statusCode = 404;
+        reply.raw.end('Not found');
+      });
+    });
+  });
+}, { name: 'web', dependencies: ['auth'] });
+
+async function loadBuiltHandler(): Promise<Middleware> {
+  if (!existsSync(builtHandler)) {
+    throw new Error(`The web app is not built (${builtHandler} is missing): run \`pnpm build\`, or \`pnpm start\` which builds first.`);
+  }
+  const module = (await import(pathToFileURL(builtHandler).href)) as { handler: Middleware };
+  return module.handler;
+}
+
+async function startViteDev(app: FastifyInstance): Promise<Middleware> {
+  const { createServer } = await import('vite');
+  const vite = await createServer({ root: webRoot, configFile: `${webRoot}/vite.config.ts`, server: { middlewareMode: true, hmr: { server: app.server } }, appType: 'custom' });
+  app.addHook('onClose', async () => vite.close());
+  return (req, res, next) => vite.middlewares(req, res, next);
+}

@@ -1,0 +1,95 @@
+import type { Config } from '#core/config.ts';
+import type { Db } from '#core/db.ts';
+import { newId } from '#core/ids.ts';
+import { createMailer } from '#core/mail.ts';
+import { hashPassword } from '#core/password.ts';
+import { completeSetup, updateSettings } from '#core/settings.ts';
+import { renderMarkdown } from '#core/markdown.ts';
+import { createAccountsService } from '#features/accounts/service.ts';
+import { PRIVACY_POLICY_VERSION } from '@caucus/shared/constants.ts';
+import pino from 'pino';
+import { FIRST_NAMES, LAST_NAMES, PLACES } from './names.ts';
+
+export const DEMO_PASSWORD = 'Demo-Caucus-2027!';
+
+const DEMO_MEMBERS = [
+  { handle: 'camille', displayName: 'Camille Martin', role: 'owner', place: 0, bio: "Coordinatrice de la campagne. **Écrivez-moi** pour rejoindre l'équipe." },
+  { handle: 'karim_b', displayName: 'Karim Benali', role: 'admin', place: 1, bio: 'Responsable du réseau des groupes locaux.' },
+  { handle: 'sophie_l', displayName: 'Sophie Laurent', role: 'moderator', place: 3, bio: 'Modératrice des débats. Bienveillance et arguments.' },
+  { handle: 'lucas_m', displayName: 'Lucas Moreau', role: 'member', place: 5, bio: 'Militant à Toulouse, porte-à-porte le samedi.' },
+  { handle: 'amina_d', displayName: 'Amina Diallo', role: 'member', place: 13, bio: 'Associative à Saint-Denis. Logement, école, transports.' },
+  { handle: 'thomas_g', displayName: 'Thomas Girard', role: 'member', place: 6, bio: 'Nantais, cycliste, tracteur de tracts.' },
+  { handle: 'claire_f', displayName: 'Claire Fontaine', role: 'member', place: 7, bio: 'Étudiante à Rennes 2.' },
+  { handle: 'youssef_h', displayName: 'Youssef Haddad', role: 'member', place: 2, bio: 'Marseille, quartiers nord. On ne lâche rien.' },
+  { handle: 'margaux_r', displayName: 'Margaux Robin', role: 'member', place: 8, bio: 'Strasbourgeoise, européenne convaincue.' },
+  { handle: 'pierre_d', displayName: 'Pierre Dupont', role: 'member', place: 12, bio: 'Retraité, ancien syndicaliste.' },
+  { handle: 'ines_n', displayName: 'Inès Nguyen', role: 'member', place: 9, bio: 'Bordeaux. Écologie et justice sociale.' },
+  { handle: 'julien_m', displayName: 'Julien Mercier', role: 'member', place: 11, bio: 'Grenoble, prof de physique.' },
+] as const;
+
+/** `caucus seed --demo`: a small, living French network. Safe to run twice. */
+export async function seedDemo(db: Db, config: Config): Promise<string> {
+  const accounts = createAccountsService({ db, mailer: createMailer(config, db, pino({ level: 'warn' })), config });
+  let created = 0;
+  await db.transaction().execute(async (tx) => {
+    if (await completeSetup(tx)) await updateSettings(tx, { name: 'Élan commun', tagline: 'Le réseau des militantes et militants, de la commune au pays.' });
+    const hasOwner = await tx.selectFrom('members').select('id').where('role', '=', 'owner').executeTakeFirst();
+    for (const m of DEMO_MEMBERS) {
+      const exists = await tx.selectFrom('members').select('id').where('handle', '=', m.handle).executeTakeFirst();
+      if (exists) continue;
+      const [commune, postalCode] = PLACES[m.place]!;
+      await accounts.createAccount(tx, {
+        email: `${m.handle}@demo.caucus.test`,
+        password: DEMO_PASSWORD,
+        displayName: m.displayName,
+        handle: m.handle,
+        role: m.role === 'owner' && hasOwner ? 'admin' : m.role,
+        verified: true,
+        bio: m.bio,
+        commune,
+        postalCode,
+        listedInDirectory: true,
+        profileVisibility: m.role === 'member' ? 'members' : 'public',
+      });
+      created++;
+    }
+  });
+  return `Demo network ready: ${created} members added. Log in as camille@demo.caucus.test (or any handle@demo.caucus.test) with the password ${DEMO_PASSWORD}`;
+}
+
+/** `caucus seed --scale N`: N verified members with profiles, inserted in batches, for benchmarks. */
+export async function seedScale(db: Db, count: number): Promise<string> {
+  const started = Date.now();
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const runTag = Date.now().toString(36);
+  const batchSize = 1000;
+  for (let offset = 0; offset < count; offset += batchSize) {
+    const size = Math.min(batchSize, count - offset);
+    const members = Array.from({ length: size }, (_, k) => {
+      const i = offset + k;
+      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+      const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]!;
+      const [commune, postalCode] = PLACES[i % PLACES.length]!;
+      const bio = `Militant·e à ${commune}. Membre n° ${i + 1}.`;
+      return {
+        id: newId(),
+        email: `m${i}.${runTag}@scale.caucus.test`,
+        email_verified_at: new Date(),
+        password_hash: passwordHash,
+        handle: `m${i}_${runTag}`,
+        display_name: `${first} ${last}`,
+        bio,
+        bio_html: renderMarkdown(bio),
+        commune,
+        postal_code: postalCode,
+        listed_in_directory: i % 10 < 7,
+        profile_visibility: (i % 4 === 0 ? 'public' : 'members') as 'public' | 'members',
+      };
+    });
+    await db.transaction().execute(async (tx) => {
+      await tx.insertInto('members').values(members).execute();
+      await tx.insertInto('consents').values(members.map((m) => ({ id: newId(), member_id: m.id, purpose: 'privacy_policy', version: PRIVACY_POLICY_VERSION }))).execute();
+    });
+  }
+  return `Added ${count} members in ${((Date.now() - started) / 1000).toFixed(1)} s (handles m<i>_${runTag}, password ${DEMO_PASSWORD}).`;
+}

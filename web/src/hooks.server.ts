@@ -1,0 +1,52 @@
+import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import type { Me } from '@caucus/shared/schemas/accounts.ts';
+import type { NetworkInfo } from '@caucus/shared/schemas/network.ts';
+import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
+import { paraglideMiddleware } from '#lib/paraglide/server.js';
+import { api } from '#lib/server/api.ts';
+import { m } from '#lib/paraglide/messages.js';
+
+/** Picks the language (cookie, then Accept-Language, then French) for everything below. */
+const handleLocale: Handle = ({ event, resolve }) =>
+  paraglideMiddleware(event.request, ({ locale }) =>
+    resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) }),
+  );
+
+/** Loads the network and the signed-in member once, for every page and action of this request. */
+const handleSession: Handle = async ({ event, resolve }) => {
+  const network = await api<NetworkInfo>(event, 'GET', '/api/v1/network');
+  if (!network.ok) throw new Error(`GET /api/v1/network answered ${network.status}`);
+  event.locals.network = network.body;
+  event.locals.me = null;
+  if (event.cookies.get(SESSION_COOKIE)) {
+    const me = await api<Me>(event, 'GET', '/api/v1/me');
+    if (me.ok) event.locals.me = me.body;
+  }
+  return resolve(event);
+};
+
+/** Until the owner has run the wizard, every page leads to it; afterwards, the wizard is gone. */
+const handleSetup: Handle = ({ event, resolve }) => {
+  const path = event.url.pathname;
+  const open = path === '/brand.css' || path === '/language';
+  if (event.locals.network.setupRequired && path !== '/setup' && !open) redirect(303, '/setup');
+  if (!event.locals.network.setupRequired && path === '/setup') redirect(303, '/');
+  return resolve(event);
+};
+
+/** Headers no page should go without: no referrer with tokens in it, no shared caching. */
+const handleHeaders: Handle = async ({ event, resolve }) => {
+  const response = await resolve(event);
+  response.headers.set('referrer-policy', 'same-origin');
+  response.headers.set('x-content-type-options', 'nosniff');
+  if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-cache');
+  return response;
+};
+
+export const handle = sequence(handleLocale, handleHeaders, handleSession, handleSetup);
+
+export const handleError: HandleServerError = ({ error, status }) => {
+  if (status >= 500) console.error(error);
+  return { message: status === 404 ? m.error_page_404_text() : m.error_internal() };
+};

@@ -1,0 +1,51 @@
+// Turns the API's machine-readable error codes into sentences in the visitor's language.
+// The API's English message is the fallback for a code this catalogue does not know yet.
+import type { FieldError } from '@caucus/shared/errors.ts';
+import { m } from '#lib/paraglide/messages.js';
+
+type Params = FieldError['params'];
+
+const SIMPLE: Record<string, () => string> = {
+  invalid_input: m.error_invalid_input,
+  required: m.error_required,
+  unknown_field: m.error_invalid_value,
+  wrong_type: m.error_invalid_value,
+  invalid_format: m.error_invalid_format,
+  invalid_email: m.error_invalid_email,
+  invalid_handle: m.error_invalid_handle,
+  invalid_url: m.error_invalid_url,
+  invalid_color: m.error_invalid_color,
+  weak_password: m.error_weak_password,
+  common_password: m.error_common_password,
+  email_taken: m.error_email_taken,
+  handle_taken: m.error_handle_taken,
+  invalid_token: m.error_invalid_token,
+  invalid_credentials: m.error_invalid_credentials,
+  email_not_verified: m.error_email_not_verified,
+  consent_required: m.error_consent_required,
+  wrong_password: m.error_wrong_password,
+  invalid_cursor: m.error_invalid_cursor,
+  rate_limited: m.error_rate_limited,
+  unauthenticated: m.error_unauthenticated,
+  forbidden: m.error_forbidden,
+  not_found: m.error_not_found,
+  conflict: m.error_conflict,
+  setup_done: m.error_setup_done,
+  setup_required: m.error_setup_required,
+  last_owner: m.error_last_owner,
+  payload_too_large: m.error_payload_too_large,
+  unsupported_media_type: m.error_unsupported_media_type,
+  foreign_origin: m.error_foreign_origin,
+  internal: m.error_internal,
+};
+
+export function errorText(code: string, message: string, params?: Params): string {
+  const min = params?.min ?? params?.minLength;
+  const max = params?.max ?? params?.maxLength;
+  if (code === 'too_short' && min !== undefined) return m.error_too_short({ min });
+  if (code === 'too_long' && max !== undefined) return m.error_too_long({ max });
+  if (code === 'weak_password' && typeof params?.suggestion === 'string' && params.suggestion) {
+    return `${m.error_weak_password()} ${params.suggestion}`;
+  }
+  return SIMPLE[code]?.() ?? message;
+}

@@ -1,0 +1,58 @@
+// Reading submitted forms and answering a failed API call with `fail()`, the same way on every page.
+import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import type { FormFailure, FormValues } from '#lib/forms.ts';
+import type { ApiFailure } from './api.ts';
+import { errorText } from './error-text.ts';
+import { loginPath } from './guards.ts';
+
+export type { FormFailure, FormValues };
+
+/** A text field as submitted, trimmed; '' when missing. Files and repeated names are ignored. */
+export function text(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A password as typed: never trimmed, never sent back to the page. */
+export function secret(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+export function checked(data: FormData, name: string): boolean {
+  return data.get(name) !== null;
+}
+
+/**
+ * Answers a failed API call from an action: an expired session goes to the login page, anything
+ * else returns the values (without passwords) and each error translated, under its field.
+ */
+export function failFromApi(
+  event: RequestEvent,
+  res: ApiFailure,
+  values: FormValues,
+  form?: string,
+): ActionFailure<FormFailure> {
+  if (res.status === 401 && res.body.error === 'unauthenticated') redirect(303, loginPath(event.url));
+  const fields: Record<string, string> = {};
+  for (const [key, error] of Object.entries(res.body.fields ?? {})) {
+    fields[fieldName(key)] = errorText(error.code, error.message, error.params);
+  }
+  const hasFields = Object.keys(fields).length > 0;
+  const summary = hasFields && res.body.error === 'invalid_input' ? undefined : errorText(res.body.error, res.body.message);
+  return fail(res.status >= 400 && res.body.error !== 'internal' ? res.status : 500, {
+    ...(form && { form }),
+    values,
+    errors: { ...(summary && { form: summary }), fields },
+  });
+}
+
+/** A form-level failure the web detects itself, before calling the API. */
+export function failWith(status: number, values: FormValues, message: string, form?: string): ActionFailure<FormFailure> {
+  return fail(status, { ...(form && { form }), values, errors: { form: message, fields: {} } });
+}
+
+/** `/links/0/url`, `links[0].url` and `links.0.url` all name the input `links.0.url`. */
+export function fieldName(key: string): string {
+  return key.replace(/^\//, '').replace(/\[(\d+)\]/g, '.$1').replaceAll('/', '.');
+}

@@ -1,0 +1,27 @@
+import { redirect } from '@sveltejs/kit';
+import { api } from '#lib/server/api.ts';
+import { failFromApi, text } from '#lib/server/form.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+// Opening the link does nothing by itself (mail scanners open links too): the member presses a button.
+export const load: PageServerLoad = ({ url }) => ({
+  token: url.searchParams.get('token') ?? '',
+  verified: url.searchParams.has('verified'),
+  resent: url.searchParams.has('resent'),
+});
+
+export const actions: Actions = {
+  verify: async (event) => {
+    const token = text(await event.request.formData(), 'token');
+    const res = await api(event, 'POST', '/api/v1/auth/verify-email', { token });
+    if (!res.ok) return failFromApi(event, res, {}, 'verify');
+    redirect(303, '/verify-email?verified');
+  },
+  resend: async (event) => {
+    const email = text(await event.request.formData(), 'email');
+    // 202 whatever the address: the page tells no one whether it has an account.
+    const res = await api(event, 'POST', '/api/v1/auth/resend-verification', { email });
+    if (!res.ok) return failFromApi(event, res, { email }, 'resend');
+    redirect(303, '/verify-email?resent');
+  },
+};
