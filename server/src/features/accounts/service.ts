@@ -53,6 +53,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
   async function insertAccount(tx: DbOrTx, account: NewAccount, passwordHash: string): Promise<string | false> {
     const id = newId();
     if (await q.handleExists(tx, account.handle)) throw handleTaken();
+    if (await q.findMemberByEmail(tx, normalizeEmail(account.email))) return false;
     try {
       await q.insertMember(tx, {
         id,
@@ -72,7 +73,8 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       });
     } catch (error) {
       if (isUniqueViolation(error, 'members_handle_key')) throw handleTaken();
-      if (isUniqueViolation(error, 'members_email_key')) return false;
+      // A concurrent sign-up won the race: the transaction is aborted, so let it roll back.
+      if (isUniqueViolation(error, 'members_email_key')) throw new EmailTakenRace();
       throw error;
     }
     await q.insertConsent(tx, { id: newId(), memberId: id, purpose: 'privacy_policy', version: PRIVACY_POLICY_VERSION });
@@ -117,7 +119,13 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       assertStrongPassword(body.password, [body.email, body.handle, body.displayName]);
       const email = normalizeEmail(body.email);
       const passwordHash = await hashPassword(body.password); // hashed even when unused, so both answers take as long
-      const memberId = await db.transaction().execute((tx) => insertAccount(tx, { ...body, locale: ctx.locale }, passwordHash));
+      const memberId = await db
+        .transaction()
+        .execute((tx) => insertAccount(tx, { ...body, locale: ctx.locale }, passwordHash))
+        .catch((error: unknown) => {
+          if (error instanceof EmailTakenRace) return false as const;
+          throw error;
+        });
       if (memberId === false) {
         const existing = await q.findMemberByEmail(db, email);
         if (existing) mailer.send(await mail('alreadyRegistered', existing.locale, email, existing.display_name, link('/login')));
@@ -250,6 +258,8 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
+
+class EmailTakenRace extends Error {}
 
 const handleTaken = () => fieldError(409, 'handle', 'handle_taken', 'This handle is taken: choose another');
 const invalidToken = () => fieldError(400, 'token', 'invalid_token', 'This link is invalid, expired or already used: ask for a new one');

@@ -23,6 +23,13 @@ export function checked(data: FormData, name: string): boolean {
   return data.get(name) !== null;
 }
 
+type FailOptions = {
+  /** Which form on the page failed, when a page has several. */
+  form?: string;
+  /** The fields this form shows; an error about any other one is shown above the form. */
+  fields?: readonly string[];
+};
+
 /**
  * Answers a failed API call from an action: an expired session goes to the login page, anything
  * else returns the values (without passwords) and each error translated, under its field.
@@ -31,17 +38,23 @@ export function failFromApi(
   event: RequestEvent,
   res: ApiFailure,
   values: FormValues,
-  form?: string,
+  options: FailOptions = {},
 ): ActionFailure<FormFailure> {
   if (res.status === 401 && res.body.error === 'unauthenticated') redirect(303, loginPath(event.url));
   const fields: Record<string, string> = {};
+  const hidden: string[] = [];
   for (const [key, error] of Object.entries(res.body.fields ?? {})) {
-    fields[fieldName(key)] = errorText(error.code, error.message, error.params);
+    const name = fieldName(key);
+    // A hidden token that fails validation is, to the member, a link that no longer works.
+    const message = name === 'token' ? errorText('invalid_token', error.message) : errorText(error.code, error.message, error.params);
+    if (options.fields && !options.fields.includes(name)) hidden.push(message);
+    else fields[name] = message;
   }
-  const hasFields = Object.keys(fields).length > 0;
-  const summary = hasFields && res.body.error === 'invalid_input' ? undefined : errorText(res.body.error, res.body.message);
+  const shown = Object.keys(fields).length > 0;
+  const summary =
+    hidden[0] ?? (shown && res.body.error === 'invalid_input' ? undefined : errorText(res.body.error, res.body.message));
   return fail(res.status >= 400 && res.body.error !== 'internal' ? res.status : 500, {
-    ...(form && { form }),
+    ...(options.form && { form: options.form }),
     values,
     errors: { ...(summary && { form: summary }), fields },
   });

@@ -14,14 +14,14 @@ export const actions: Actions = {
   verify: async (event) => {
     const token = text(await event.request.formData(), 'token');
     const res = await api(event, 'POST', '/api/v1/auth/verify-email', { token });
-    if (!res.ok) return failFromApi(event, res, {}, 'verify');
+    if (!res.ok) return failFromApi(event, res, {}, { form: 'verify', fields: [] });
     redirect(303, '/verify-email?verified');
   },
   resend: async (event) => {
     const email = text(await event.request.formData(), 'email');
     // 202 whatever the address: the page tells no one whether it has an account.
     const res = await api(event, 'POST', '/api/v1/auth/resend-verification', { email });
-    if (!res.ok) return failFromApi(event, res, { email }, 'resend');
+    if (!res.ok) return failFromApi(event, res, { email }, { form: 'resend' });
     redirect(303, '/verify-email?resent');
   },
 };

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
+import { buildApp } from '../app.ts';
+import { loadConfig, type Config } from '../core/config.ts';
+import { openDatabase, type DbHandle } from '../core/db.ts';
+import { migrateToLatest } from '../core/migrate.ts';
+import { createAccountsService, type NewAccount } from '../features/accounts/service.ts';
+import { completeSetup } from '../core/settings.ts';
+import { TEMPLATE_DB, withDatabase } from './global-setup.ts';
+
+export const STRONG_PASSWORD = 'Tulipe-Rouge-2027!';
+export const ORIGIN = 'http://localhost:3000';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: DbHandle;
+  config: Config;
+  close(): Promise<void>;
+  /** An injected request from a browser on our origin (unless `headers.origin` says otherwise). */
+  request(options: InjectOptions & { as?: string | null }): Promise<LightMyRequestResponse>;
+}
+
+/** The real app on its own database: a copy of the migrated template on PostgreSQL, else PGlite in memory. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ PUBLIC_URL: ORIGIN, ...env });
+  const url = process.env.TEST_DATABASE_URL;
+  let dropDatabase = async () => {};
+  let db: DbHandle;
+  if (url) {
+    const name = `caucus_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.end();
+    db = await openDatabase({ databaseUrl: withDatabase(url, name), poolMax: 5 });
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    };
+  } else {
+    db = await openDatabase({});
+    await migrateToLatest(db.db);
+  }
+  const app = await buildApp({ config, db, web: 'none', logger: false });
+  await app.ready();
+  return {
+    app,
+    db,
+    config,
+    async close() {
+      await app.close();
+      await db.close();
+      await dropDatabase();
+    },
+    request({ as, headers, ...options }) {
+      const merged: Record<string, string> = { origin: ORIGIN, ...(headers as Record<string, string>) };
+      if (as) merged.cookie = `${SESSION_COOKIE}=${as}`;
+      return app.inject({ ...options, headers: merged });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A verified member made through the real accounts service, and a session token from a real login. */
+export async function createMember(t: TestApp, overrides: Partial<NewAccount> = {}): Promise<{ id: string; token: string; handle: string; email: string }> {
+  counter += 1;
+  const suffix = `${counter}${randomBytes(2).toString('hex')}`;
+  const account: NewAccount = {
+    email: `member${suffix}@example.org`,
+    password: STRONG_PASSWORD,
+    displayName: `Membre ${suffix}`,
+    handle: `member_${suffix}`,
+    verified: true,
+    ...overrides,
+  };
+  const accounts = createAccountsService({ db: t.db.db, mailer: t.app.mailer, config: t.config });
+  const id = await t.db.db.transaction().execute(async (tx) => {
+    await completeSetup(tx);
+    return accounts.createAccount(tx, account);
+  });
+  const token = account.verified === false ? '' : await login(t, account.email, account.password);
+  return { id, token, handle: account.handle, email: account.email.toLowerCase() };
+}
+
+export async function login(t: TestApp, email: string, password = STRONG_PASSWORD, ip = randomIp()): Promise<string> {
+  const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, headers: { origin: ORIGIN }, remoteAddress: ip });
+  const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (response.statusCode !== 200 || !cookie) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  return cookie.value;
+}
+
+/** A fresh client address, so per-IP rate limits of one test do not spill into another. */
+export function randomIp(): string {
+  const b = randomBytes(3);
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+/** The newest outbox mail to an address, and the token of its link. */
+export async function lastMailTo(t: TestApp, to: string): Promise<{ subject: string; text: string; token: string | null } | undefined> {
+  await t.app.mailer.idle();
+  const row = await t.db.db.selectFrom('outbox').select(['subject', 'text_body']).where('to_address', '=', to.toLowerCase()).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  if (!row) return undefined;
+  return { subject: row.subject, text: row.text_body, token: /token=([a-z0-9]+)/.exec(row.text_body)?.[1] ?? null };
+}
