@@ -20,7 +20,7 @@ export async function createAdmin(db: Db, config: Config, input: { email: string
   } catch (error) {
     if (error instanceof AppError) {
       const details = Object.entries(error.fields ?? {}).map(([field, f]) => `${field}: ${f.message}`).join('; ');
-      throw new Error(`${error.message}${details ? ` (${details})` : ''}`);
+      throw new Error(`${error.message}${details ? ` (${details})` : ''}`, { cause: error });
     }
     throw error;
   }

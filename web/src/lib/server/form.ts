@@ -28,6 +28,8 @@ type FailOptions = {
   form?: string;
   /** The fields this form shows; an error about any other one is shown above the form. */
   fields?: readonly string[];
+  /** Maps a field name of the API body to the input's name, where they differ. */
+  rename?: (name: string) => string;
 };
 
 /**
@@ -44,7 +46,7 @@ export function failFromApi(
   const fields: Record<string, string> = {};
   const hidden: string[] = [];
   for (const [key, error] of Object.entries(res.body.fields ?? {})) {
-    const name = fieldName(key);
+    const name = options.rename ? options.rename(fieldName(key)) : fieldName(key);
     // A hidden token that fails validation is, to the member, a link that no longer works.
     const message = name === 'token' ? errorText('invalid_token', error.message) : errorText(error.code, error.message, error.params);
     if (options.fields && !options.fields.includes(name)) hidden.push(message);

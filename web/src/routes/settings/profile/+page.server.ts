@@ -17,6 +17,7 @@ export const actions: Actions = {
     requireMember(event);
     const data = await event.request.formData();
     const links: ProfileLink[] = [];
+    const rows: number[] = []; // the form row of each link sent, since empty rows are left out
     const values: FormValues = {};
     for (let i = 0; i < LIMITS.linksMax; i++) {
       const label = text(data, `links.${i}.label`);
@@ -24,7 +25,10 @@ export const actions: Actions = {
       values[`links.${i}.label`] = label;
       values[`links.${i}.url`] = url;
       // A row left empty is no link; a half-filled one goes to the API, which says what is missing.
-      if (label || url) links.push({ label, url });
+      if (label || url) {
+        links.push({ label, url });
+        rows.push(i);
+      }
     }
     const body: UpdateProfileBody = {
       handle: text(data, 'handle'),
@@ -42,7 +46,8 @@ export const actions: Actions = {
     const res = await api(event, 'PATCH', '/api/v1/me/profile', body);
     if (!res.ok) {
       const { links: _, ...rest } = body;
-      return failFromApi(event, res, { ...rest, ...values } as FormValues);
+      const rename = (name: string) => name.replace(/^links\.(\d+)/, (_, i: string) => `links.${rows[Number(i)] ?? i}`);
+      return failFromApi(event, res, { ...rest, ...values } as FormValues, { rename });
     }
     redirect(303, '/settings/profile?saved');
   },
