@@ -9,9 +9,6 @@ declare global {
       /** The signed-in member, or null for a visitor. */
       me: Me | null;
     }
-    interface Error {
-      message: string;
-    }
   }
 }
 

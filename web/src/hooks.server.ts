@@ -1,11 +1,10 @@
-import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
-import { sequence } from '@sveltejs/kit/hooks';
+import { redirect } from '@sveltejs/kit';
+import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hooks';
 import type { Me } from '@caucus/shared/schemas/accounts.ts';
 import type { NetworkInfo } from '@caucus/shared/schemas/network.ts';
 import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
 import { paraglideMiddleware } from '#lib/paraglide/server.js';
 import { api } from '#lib/server/api.ts';
-import { m } from '#lib/paraglide/messages.js';
 
 /** Picks the language (cookie, then Accept-Language, then French) for everything below. */
 const handleLocale: Handle = ({ event, resolve }) =>
@@ -46,7 +45,7 @@ const handleHeaders: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(handleLocale, handleHeaders, handleSession, handleSetup);
 
-export const handleError: HandleServerError = ({ error, status }) => {
-  if (status >= 500) console.error(error);
-  return { message: status === 404 ? m.error_page_404_text() : m.error_internal() };
+// Unknown errors keep SvelteKit's generic answer (the page shows a translated one); only the log gets the details.
+export const handleError: HandleServerError = ({ kind, error }) => {
+  if (kind === 'unknown') console.error(error);
 };

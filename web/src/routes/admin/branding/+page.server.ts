@@ -1,0 +1,28 @@
+import { redirect } from '@sveltejs/kit';
+import type { BrandingBody } from '@caucus/shared/schemas/network.ts';
+import { api } from '#lib/server/api.ts';
+import { failFromApi, text } from '#lib/server/form.ts';
+import { requireAdmin } from '#lib/server/guards.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => {
+  requireAdmin(event);
+  const { name, tagline, colors } = event.locals.network;
+  return { branding: { name, tagline, primaryColor: colors.primary, accentColor: colors.accent }, saved: event.url.searchParams.has('saved') };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    requireAdmin(event);
+    const data = await event.request.formData();
+    const body: BrandingBody = {
+      name: text(data, 'name'),
+      tagline: text(data, 'tagline'),
+      primaryColor: text(data, 'primaryColor').toLowerCase(),
+      accentColor: text(data, 'accentColor').toLowerCase(),
+    };
+    const res = await api(event, 'PATCH', '/api/v1/admin/network', body);
+    if (!res.ok) return failFromApi(event, res, { ...body });
+    redirect(303, '/admin/branding?saved');
+  },
+};
