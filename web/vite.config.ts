@@ -2,6 +2,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { announcerStyleHash } from './csp-announcer.ts';
 
 export default defineConfig({
   plugins: [
@@ -18,6 +19,8 @@ export default defineConfig({
           'default-src': ['self'],
           'script-src': ['self'],
           'style-src': ['self'],
+          // The one inline style attribute SvelteKit renders (its route announcer), by its hash.
+          'style-src-attr': ['unsafe-hashes', announcerStyleHash()],
           'img-src': ['self', 'data:'],
           'connect-src': ['self'],
           'font-src': ['self'],

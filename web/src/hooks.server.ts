@@ -28,7 +28,7 @@ const handleSession: Handle = async ({ event, resolve }) => {
 /** Until the owner has run the wizard, every page leads to it; afterwards, the wizard is gone. */
 const handleSetup: Handle = ({ event, resolve }) => {
   const path = event.url.pathname;
-  const open = path === '/brand.css' || path === '/language';
+  const open = path === '/brand.css' || path === '/favicon.svg' || path === '/language';
   if (event.locals.network.setupRequired && path !== '/setup' && !open) redirect(303, '/setup');
   if (!event.locals.network.setupRequired && path === '/setup') redirect(303, '/');
   return resolve(event);

@@ -9,6 +9,7 @@ export const load: LayoutServerLoad = ({ locals }) => {
   return {
     network: { name, tagline, privacyPolicyVersion, brandVersion: brandVersion(colors) },
     me,
+    setupRequired: locals.network.setupRequired,
     locale: getLocale(),
   };
 };

@@ -12,7 +12,7 @@ export type ApiFailure = { ok: false; status: number; body: ApiError };
 export type ApiResponse<T> = ApiSuccess<T> | ApiFailure;
 
 /** Headers of the browser's request that the API needs to see as if it were called directly. */
-const FORWARDED = ['cookie', 'user-agent', 'origin'] as const;
+const FORWARDED = ['cookie', 'user-agent', 'origin', 'x-request-id'] as const;
 
 export async function api<T>(
   event: RequestEvent,

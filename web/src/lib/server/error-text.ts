@@ -11,6 +11,8 @@ const SIMPLE: Record<string, () => string> = {
   unknown_field: m.error_invalid_value,
   wrong_type: m.error_invalid_value,
   invalid_format: m.error_invalid_format,
+  invalid_choice: m.error_invalid_choice,
+  out_of_range: m.error_invalid_value,
   invalid_email: m.error_invalid_email,
   invalid_handle: m.error_invalid_handle,
   invalid_url: m.error_invalid_url,
@@ -44,6 +46,7 @@ export function errorText(code: string, message: string, params?: Params): strin
   const max = params?.max ?? params?.maxLength;
   if (code === 'too_short' && min !== undefined) return m.error_too_short({ min });
   if (code === 'too_long' && max !== undefined) return m.error_too_long({ max });
+  if (code === 'too_many' && max !== undefined) return m.error_too_many({ max });
   if (code === 'weak_password' && typeof params?.suggestion === 'string' && params.suggestion) {
     return `${m.error_weak_password()} ${params.suggestion}`;
   }

@@ -30,6 +30,8 @@ type FailOptions = {
   fields?: readonly string[];
   /** Maps a field name of the API body to the input's name, where they differ. */
   rename?: (name: string) => string;
+  /** The form as sent: a field left empty is "required", whatever length rule the API names. */
+  submitted?: FormData;
 };
 
 /**
@@ -48,17 +50,18 @@ export function failFromApi(
   for (const [key, error] of Object.entries(res.body.fields ?? {})) {
     const name = options.rename ? options.rename(fieldName(key)) : fieldName(key);
     // A hidden token that fails validation is, to the member, a link that no longer works.
-    const message = name === 'token' ? errorText('invalid_token', error.message) : errorText(error.code, error.message, error.params);
+    const empty = error.code === 'too_short' && options.submitted !== undefined && !options.submitted.get(name);
+    const code = name === 'token' ? 'invalid_token' : empty ? 'required' : error.code;
+    const message = errorText(code, error.message, error.params);
     if (options.fields && !options.fields.includes(name)) hidden.push(message);
     else fields[name] = message;
   }
-  const shown = Object.keys(fields).length > 0;
-  const summary =
-    hidden[0] ?? (shown && res.body.error === 'invalid_input' ? undefined : errorText(res.body.error, res.body.message));
+  // Always a summary above the form, announced to screen readers; the details sit under each field.
+  const summary = hidden[0] ?? errorText(res.body.error, res.body.message);
   return fail(res.status >= 400 && res.body.error !== 'internal' ? res.status : 500, {
     ...(options.form && { form: options.form }),
     values,
-    errors: { ...(summary && { form: summary }), fields },
+    errors: { form: summary, fields },
   });
 }
 

@@ -7,10 +7,11 @@ export const load: PageServerLoad = ({ url }) => ({ sent: url.searchParams.has('
 
 export const actions: Actions = {
   default: async (event) => {
-    const email = text(await event.request.formData(), 'email');
+    const data = await event.request.formData();
+    const email = text(data, 'email');
     // 202 whatever the address, so the page never tells who has an account.
     const res = await api(event, 'POST', '/api/v1/auth/password-reset/request', { email });
-    if (!res.ok) return failFromApi(event, res, { email });
+    if (!res.ok) return failFromApi(event, res, { email }, { submitted: data });
     redirect(303, '/forgot-password?sent');
   },
 };

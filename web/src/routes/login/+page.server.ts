@@ -15,7 +15,7 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const body: LoginBody = { email: text(data, 'email'), password: secret(data, 'password') };
     const res = await api(event, 'POST', '/api/v1/auth/login', body);
-    if (!res.ok) return failFromApi(event, res, { email: body.email, notVerified: res.body.error === 'email_not_verified' });
+    if (!res.ok) return failFromApi(event, res, { email: body.email, notVerified: res.body.error === 'email_not_verified' }, { submitted: data });
     redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
   },
 };

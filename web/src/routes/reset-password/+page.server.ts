@@ -13,6 +13,7 @@ export const actions: Actions = {
     const res = await api(event, 'POST', '/api/v1/auth/password-reset/confirm', body);
     if (!res.ok) return failFromApi(event, res, { invalidToken: res.body.error === 'invalid_token' || !!res.body.fields?.token }, {
         fields: ['password'],
+        submitted: data,
       });
     redirect(303, '/login?reset');
   },

@@ -37,7 +37,7 @@ export const actions: Actions = {
       newPassword: secret(data, 'newPassword'),
     };
     const res = await api(event, 'POST', '/api/v1/auth/password', body);
-    if (!res.ok) return failFromApi(event, res, {}, { form: 'password' });
+    if (!res.ok) return failFromApi(event, res, {}, { form: 'password', submitted: data });
     redirect(303, '/settings?saved=password#password');
   },
   email: async (event) => {
@@ -45,7 +45,7 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const body: ChangeEmailBody = { newEmail: text(data, 'newEmail'), currentPassword: secret(data, 'currentPassword') };
     const res = await api(event, 'POST', '/api/v1/auth/email', body);
-    if (!res.ok) return failFromApi(event, res, { newEmail: body.newEmail }, { form: 'email' });
+    if (!res.ok) return failFromApi(event, res, { newEmail: body.newEmail }, { form: 'email', submitted: data });
     redirect(303, '/settings?saved=email#email');
   },
 };

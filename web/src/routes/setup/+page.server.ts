@@ -20,7 +20,7 @@ export const actions: Actions = {
     const res = await api(event, 'POST', '/api/v1/setup', body);
     if (!res.ok && res.body.error !== 'setup_done') {
       const { password: _, ...values } = body;
-      return failFromApi(event, res, values);
+      return failFromApi(event, res, values, { submitted: data });
     }
     redirect(303, '/');
   },

@@ -24,7 +24,7 @@ export const actions: Actions = {
     const res = await api(event, 'POST', '/api/v1/auth/signup', body);
     if (!res.ok) {
       const { password: _, ...values } = body;
-      return failFromApi(event, res, values);
+      return failFromApi(event, res, values, { submitted: data });
     }
     redirect(303, '/signup?sent');
   },

@@ -18,10 +18,11 @@ export const actions: Actions = {
     redirect(303, '/verify-email?verified');
   },
   resend: async (event) => {
-    const email = text(await event.request.formData(), 'email');
+    const data = await event.request.formData();
+    const email = text(data, 'email');
     // 202 whatever the address: the page tells no one whether it has an account.
     const res = await api(event, 'POST', '/api/v1/auth/resend-verification', { email });
-    if (!res.ok) return failFromApi(event, res, { email }, { form: 'resend' });
+    if (!res.ok) return failFromApi(event, res, { email }, { form: 'resend', submitted: data });
     redirect(303, '/verify-email?resent');
   },
 };

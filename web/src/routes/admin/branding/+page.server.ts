@@ -22,7 +22,7 @@ export const actions: Actions = {
       accentColor: text(data, 'accentColor').toLowerCase(),
     };
     const res = await api(event, 'PATCH', '/api/v1/admin/network', body);
-    if (!res.ok) return failFromApi(event, res, { ...body });
+    if (!res.ok) return failFromApi(event, res, { ...body }, { submitted: data });
     redirect(303, '/admin/branding?saved');
   },
 };

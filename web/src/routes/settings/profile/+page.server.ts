@@ -47,7 +47,7 @@ export const actions: Actions = {
     if (!res.ok) {
       const { links: _, ...rest } = body;
       const rename = (name: string) => name.replace(/^links\.(\d+)/, (_, i: string) => `links.${rows[Number(i)] ?? i}`);
-      return failFromApi(event, res, { ...rest, ...values } as FormValues, { rename });
+      return failFromApi(event, res, { ...rest, ...values } as FormValues, { rename, submitted: data });
     }
     redirect(303, '/settings/profile?saved');
   },
