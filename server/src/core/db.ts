@@ -22,7 +22,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * Opens the store of record: a PostgreSQL server when a URL is given, else the embedded PGlite
  * engine in `dataDir` (or in memory for `memory://`), both behind the same `pg` Pool.
  */
-export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: string; poolMax?: number }): Promise<DbHandle> {
+export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: string; pgliteDump?: Blob; poolMax?: number }): Promise<DbHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 20 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -33,7 +33,8 @@ export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: 
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const dir = options.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) await mkdir(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+  // A dump (tests: a migrated template) skips initdb, which costs seconds.
+  const pglite = await PGlite.create(dir, { extensions: { pg_trgm }, ...(options.pgliteDump ? { loadDataDir: options.pgliteDump } : {}) });
   const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -1,16 +1,35 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import type { Database } from '../core/database.ts';
 import { openDatabase } from '../core/db.ts';
 import { migrateToLatest } from '../core/migrate.ts';
 
 export const TEMPLATE_DB = 'caucus_test_template';
 
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** A dump of a migrated PGlite database, when the tests run on PGlite. */
+    pgliteTemplate: string | null;
+  }
+}
+
 /**
  * With TEST_DATABASE_URL (CI: a real PostgreSQL), migrates a template database once; each test
- * file then gets its own copy (CREATE DATABASE … TEMPLATE), as Immich does.
+ * file then gets its own copy (CREATE DATABASE … TEMPLATE), as Immich does. Without it, migrates
+ * one PGlite database and dumps it: each file loads the dump instead of running initdb again.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<void | (() => Promise<void>)> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) return;
+  project.provide('pgliteTemplate', null);
+  if (!url) {
+    const file = await dumpMigratedPglite();
+    project.provide('pgliteTemplate', file);
+    return () => rm(file, { force: true });
+  }
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -22,6 +41,20 @@ export default async function setup(): Promise<void> {
   const handle = await openDatabase({ databaseUrl: withDatabase(url, TEMPLATE_DB), poolMax: 1 });
   await migrateToLatest(handle.db);
   await handle.close();
+}
+
+async function dumpMigratedPglite(): Promise<string> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const pglite = await PGlite.create('memory://', { extensions: { pg_trgm } });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool(createPgConfig(pglite) as pg.PoolConfig) }) });
+  await migrateToLatest(db);
+  const file = path.join(tmpdir(), `caucus-test-template-${process.pid}.tar`);
+  await writeFile(file, Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+  await db.destroy();
+  await pglite.close();
+  return file;
 }
 
 export function withDatabase(url: string, database: string): string {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { inject } from 'vitest';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
@@ -7,6 +9,7 @@ import { loadConfig, type Config } from '../core/config.ts';
 import { openDatabase, type DbHandle } from '../core/db.ts';
 import { migrateToLatest } from '../core/migrate.ts';
 import { createAccountsService, type NewAccount } from '../features/accounts/service.ts';
+import { createSession } from '../core/session.ts';
 import { completeSetup } from '../core/settings.ts';
 import { TEMPLATE_DB, withDatabase } from './global-setup.ts';
 
@@ -42,8 +45,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await client.end();
     };
   } else {
-    db = await openDatabase({});
-    await migrateToLatest(db.db);
+    const template = inject('pgliteTemplate');
+    db = await openDatabase(template ? { pgliteDump: await openAsBlob(template) } : {});
+    if (!template) await migrateToLatest(db.db);
   }
   const app = await buildApp({ config, db, web: 'none', logger: false });
   await app.ready();
@@ -57,7 +61,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await dropDatabase();
     },
     request({ as, headers, ...options }) {
-      const merged: Record<string, string> = { origin: ORIGIN, ...(headers as Record<string, string>) };
+      const merged: Record<string, string> = { origin: config.publicUrl.origin, ...(headers as Record<string, string>) };
       if (as) merged.cookie = `${SESSION_COOKIE}=${as}`;
       return app.inject({ ...options, headers: merged });
     },
@@ -88,7 +92,7 @@ export async function createMember(t: TestApp, overrides: Partial<NewAccount> = 
 }
 
 export async function login(t: TestApp, email: string, password = STRONG_PASSWORD, ip = randomIp()): Promise<string> {
-  const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, headers: { origin: ORIGIN }, remoteAddress: ip });
+  const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, headers: { origin: t.config.publicUrl.origin }, remoteAddress: ip });
   const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
   if (response.statusCode !== 200 || !cookie) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   return cookie.value;
@@ -106,4 +110,19 @@ export async function lastMailTo(t: TestApp, to: string): Promise<{ subject: str
   const row = await t.db.db.selectFrom('outbox').select(['subject', 'text_body']).where('to_address', '=', to.toLowerCase()).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
   if (!row) return undefined;
   return { subject: row.subject, text: row.text_body, token: /token=([a-z0-9]+)/.exec(row.text_body)?.[1] ?? null };
+}
+
+/** A session for any member, even one who could not log in yet (an unverified address). */
+export async function sessionFor(t: TestApp, memberId: string): Promise<string> {
+  return (await createSession(t.db.db, memberId, { userAgent: 'vitest', ip: null })).token;
+}
+
+/** How many rows each table holds: to show a refused write left nothing behind. */
+export async function countRows(t: TestApp, tables: Array<'members' | 'consents' | 'sessions' | 'email_tokens' | 'outbox'> = ['members', 'consents', 'email_tokens']): Promise<Record<string, number>> {
+  await t.app.mailer.idle();
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    counts[table] = Number((await t.db.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  }
+  return counts;
 }
