@@ -232,13 +232,13 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       if (!(await verifyPassword(member.password_hash, currentPassword))) throw wrongPassword();
       const newEmail = normalizeEmail(newEmailInput);
       if (newEmail === member.email) throw fieldError(400, 'newEmail', 'invalid_email', 'This is already your address');
-      if (await q.findMemberByEmail(db, newEmail)) {
-        mailer.send(await mail('emailTaken', member.locale, newEmail, '', link('/login')));
-        return;
-      }
+      // A taken address looks the same from this account (pending in /me, notice in the old mailbox):
+      // its token is never sent, and could not be confirmed anyway.
+      const taken = (await q.findMemberByEmail(db, newEmail)) !== undefined;
       const token = generateToken();
       await q.insertEmailToken(db, token, { memberId: member.id, purpose: 'change_email', email: newEmail, ttlMinutes: CHANGE_EMAIL_TTL_MINUTES });
-      mailer.send(await mail('changeEmail', member.locale, newEmail, member.display_name, link('/confirm-email', token)));
+      if (taken) mailer.send(await mail('emailTaken', member.locale, newEmail, '', link('/login')));
+      else mailer.send(await mail('changeEmail', member.locale, newEmail, member.display_name, link('/confirm-email', token)));
       mailer.send(await mail('emailChangeNotice', member.locale, member.email, member.display_name, link('/settings')));
     },
 
