@@ -41,7 +41,8 @@ const SIMPLE: Record<string, () => string> = {
   internal: m.error_internal,
 };
 
-export function errorText(code: string, message: string, params?: Params): string {
+export function errorText(code: string, message: string, params?: Params, field?: string): string {
+  if (field === 'postalCode' && code === 'invalid_format') return m.error_postal_code();
   const min = params?.min ?? params?.minLength;
   const max = params?.max ?? params?.maxLength;
   if (code === 'too_short' && min !== undefined) return m.error_too_short({ min });

@@ -52,7 +52,7 @@ export function failFromApi(
     // A hidden token that fails validation is, to the member, a link that no longer works.
     const empty = error.code === 'too_short' && options.submitted !== undefined && !options.submitted.get(name);
     const code = name === 'token' ? 'invalid_token' : empty ? 'required' : error.code;
-    const message = errorText(code, error.message, error.params);
+    const message = errorText(code, error.message, error.params, name);
     if (options.fields && !options.fields.includes(name)) hidden.push(message);
     else fields[name] = message;
   }
