@@ -18,6 +18,26 @@ export function installValidation(app: FastifyInstance): void {
   const strict = buildAjv(false);
   const coercing = buildAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as FastifySchema));
+  // PostgreSQL text cannot hold U+0000: refuse it here, on its field, rather than fail in the database.
+  app.addHook('preValidation', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    for (const [context, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const field = findNul(value, '');
+      if (field !== undefined) {
+        throw validationToAppError([{ keyword: 'nul', instancePath: `/${field.replace(/\./g, '/')}`, params: {}, message: 'Remove the NUL character', schemaPath: '' }], context);
+      }
+    }
+  });
+}
+
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = findNul(item, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Turns Ajv's errors into one field error each, with a code the web translates. */

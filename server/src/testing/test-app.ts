@@ -118,11 +118,12 @@ export async function sessionFor(t: TestApp, memberId: string): Promise<string> 
 }
 
 /** How many rows each table holds: to show a refused write left nothing behind. */
-export async function countRows(t: TestApp, tables: Array<'members' | 'consents' | 'sessions' | 'email_tokens' | 'outbox'> = ['members', 'consents', 'email_tokens']): Promise<Record<string, number>> {
+type Table = 'members' | 'consents' | 'sessions' | 'email_tokens' | 'outbox';
+export async function countRows<T extends Table = 'members' | 'consents' | 'email_tokens'>(t: TestApp, tables: T[] = ['members', 'consents', 'email_tokens'] as T[]): Promise<Record<T, number>> {
   await t.app.mailer.idle();
-  const counts: Record<string, number> = {};
+  const counts = {} as Record<T, number>;
   for (const table of tables) {
-    counts[table] = Number((await t.db.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    counts[table] = Number((await t.db.db.selectFrom(table as Table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   }
   return counts;
 }

@@ -51,6 +51,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
    * handle is a field error, a taken e-mail returns `false` so the caller decides what to reveal.
    */
   async function insertAccount(tx: DbOrTx, account: NewAccount, passwordHash: string): Promise<string | false> {
+    if (!account.displayName.trim()) throw fieldError(400, 'displayName', 'required', 'This field is required');
     const id = newId();
     if (await q.handleExists(tx, account.handle)) throw handleTaken();
     if (await q.findMemberByEmail(tx, normalizeEmail(account.email))) return false;

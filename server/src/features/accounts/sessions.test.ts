@@ -12,19 +12,20 @@ afterAll(() => t.close());
 const DAY = 24 * 60 * 60 * 1000;
 const me = (token: string) => t.request({ url: '/api/v1/me', as: token });
 const sessions = async (token: string) => (await t.request({ url: '/api/v1/auth/sessions', as: token })).json().sessions as Array<{ id: string; current: boolean; device: string }>;
-const sessionCookie = (response: { cookies: Array<{ name: string; value: string }> }) => response.cookies.find((c) => c.name === SESSION_COOKIE);
+type Cookie = { name: string; value: string; expires?: Date; httpOnly?: boolean; secure?: boolean };
+const sessionCookie = (response: { cookies: Array<{ name: string; value: string }> }) => response.cookies.find((c) => c.name === SESSION_COOKIE) as Cookie | undefined;
 
 describe('sessions', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie at login, not Secure over http', async () => {
     const member = await createMember(t);
     const response = await t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email: member.email, password: STRONG_PASSWORD }, remoteAddress: randomIp() });
     expect(response.statusCode).toBe(200);
-    const cookie = sessionCookie(response) as Record<string, unknown>;
+    const cookie = sessionCookie(response)!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeFalsy();
-    expect((cookie.expires as Date).getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+    expect(cookie.expires!.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
     // The database keeps the token's hash, never the token.
-    const row = await t.db.db.selectFrom('sessions').select('id').where('member_id', '=', member.id).where('id', '=', cookie.value as string).executeTakeFirst();
+    const row = await t.db.db.selectFrom('sessions').select('id').where('member_id', '=', member.id).where('id', '=', cookie.value).executeTakeFirst();
     expect(row).toBeUndefined();
   });
 
@@ -130,9 +131,9 @@ describe('sessions', () => {
     await t.db.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 10 * DAY) }).where('member_id', '=', member.id).execute();
     const response = await me(member.token);
     expect(response.statusCode).toBe(200);
-    const cookie = sessionCookie(response) as { value: string; expires: Date; httpOnly: boolean };
+    const cookie = sessionCookie(response)!;
     expect(cookie).toMatchObject({ value: member.token, httpOnly: true });
-    expect(cookie.expires.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+    expect(cookie.expires!.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
     const row = await t.db.db.selectFrom('sessions').select('expires_at').where('member_id', '=', member.id).executeTakeFirstOrThrow();
     expect(row.expires_at.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
 

@@ -25,7 +25,7 @@ export function createAdminService(deps: { db: Db }) {
     async members(viewer: Viewer, query: AdminMemberQuery): Promise<AdminMemberPage> {
       if (!isAdmin(viewer)) throw forbidden('Only the network team may list every member.');
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const rows = await q.memberPage(db, { ...(query.q?.trim() ? { q: query.q.trim() } : {}), ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}), limit });
+      const rows = await q.memberPage(db, { ...(query.q?.trim() ? { q: query.q.trim() } : {}), ...(query.cursor ? { after: decodeCursor(query.cursor, 'timestamp') } : {}), limit });
       const { items, nextCursor } = paginate(rows, limit, (row) => [row.sort_key, row.id]);
       return { members: items.map(presentMember), nextCursor };
     },
@@ -45,7 +45,7 @@ export function createAdminService(deps: { db: Db }) {
     async outbox(viewer: Viewer, query: OutboxQuery): Promise<OutboxPage> {
       if (!canReadOutbox(viewer)) throw forbidden('Only the network team may read the outbox.');
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const rows = await q.outboxPage(db, { ...(query.to ? { to: query.to.trim().toLowerCase() } : {}), ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}), limit });
+      const rows = await q.outboxPage(db, { ...(query.to ? { to: query.to.trim().toLowerCase() } : {}), ...(query.cursor ? { after: decodeCursor(query.cursor, 'timestamp') } : {}), limit });
       const { items, nextCursor } = paginate(rows, limit, (row) => [row.sort_key, row.id]);
       return {
         mails: items.map((row) => ({ id: row.id, to: row.to_address, subject: row.subject, text: row.text_body, createdAt: new Date(row.created_at).toISOString() })),
