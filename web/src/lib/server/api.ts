@@ -53,7 +53,8 @@ function applyCookie(event: RequestEvent, cookie: InProcessCookie): void {
   const options = {
     path: cookie.path ?? '/',
     httpOnly: cookie.httpOnly ?? true,
-    secure: cookie.secure ?? event.url.protocol === 'https:',
+    // The API knows whether the network is served over HTTPS; it says `secure` only when it is.
+    secure: cookie.secure ?? false,
     sameSite: cookie.sameSite ?? 'lax',
   } as const;
   const expired = cookie.maxAge === 0 || (cookie.expires !== undefined && new Date(cookie.expires).getTime() <= Date.now());

@@ -11,7 +11,7 @@ export const actions: Actions = {
     const data = await request.formData();
     const locale = data.get('locale');
     if (isLocale(locale)) {
-      // Read by the server only; as long-lived as Paraglide's own cookie (400 days).
+      // A preference, not a secret: read by the server only, as long-lived as Paraglide's own (400 days).
       cookies.set(LOCALE_COOKIE, locale, {
         path: '/',
         maxAge: 60 * 60 * 24 * 400,

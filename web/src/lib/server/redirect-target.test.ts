@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { safeRedirectTarget } from './redirect-target.ts';
+
+test('a path on this site is kept, with its query and fragment', () => {
+  assert.equal(safeRedirectTarget('/settings?saved=1#email'), '/settings?saved=1#email');
+  assert.equal(safeRedirectTarget('/members/camille'), '/members/camille');
+});
+
+test('anything that could leave the site gives the home page', () => {
+  for (const value of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', null, undefined, 'settings']) {
+    assert.equal(safeRedirectTarget(value), '/', String(value));
+  }
+});
