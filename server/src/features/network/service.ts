@@ -28,6 +28,7 @@ export function createNetworkService(deps: { db: Db; accounts: AccountsService }
     /** The first-run wizard: names the network and creates its owner, once, in one transaction. */
     async setup(body: SetupBody, ctx: RequestContext) {
       if (!body.acceptPrivacyPolicy) throw fieldError(400, 'acceptPrivacyPolicy', 'consent_required', 'Accept the privacy policy to create an account');
+      if (!body.networkName.trim()) throw fieldError(400, 'networkName', 'required', 'This field is required');
       return db.transaction().execute(async (tx) => {
         if (!(await completeSetup(tx))) throw new AppError(409, 'setup_done', 'This network is already set up.');
         await updateSettings(tx, { name: body.networkName.trim(), tagline: body.tagline.trim() });
@@ -39,6 +40,7 @@ export function createNetworkService(deps: { db: Db; accounts: AccountsService }
 
     async updateBranding(viewer: MaybeViewer, body: BrandingBody): Promise<NetworkInfo> {
       if (!canManageNetwork(viewer)) throw forbidden('Only the network team may change its branding.');
+      if (body.name !== undefined && !body.name.trim()) throw fieldError(400, 'name', 'required', 'This field is required');
       const row = await updateSettings(db, {
         ...(body.name !== undefined ? { name: body.name.trim() } : {}),
         ...(body.tagline !== undefined ? { tagline: body.tagline.trim() } : {}),
