@@ -37,6 +37,14 @@ describe('origin check (CSRF)', () => {
     }
   });
 
+  it('is not bypassed by claiming to be the in-process web app', async () => {
+    const response = await t.request({ method: 'POST', url: '/api/v1/auth/logout', as: member.token, headers: { origin: EVIL, 'x-caucus-internal': 'guess' } });
+    expect(response.statusCode).toBe(403);
+    const noOrigin = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: `caucus_session=${member.token}`, 'x-caucus-internal': '' } });
+    expect(noOrigin.statusCode).toBe(403);
+    expect((await t.request({ url: '/api/v1/me', as: member.token })).statusCode).toBe(200);
+  });
+
   it('refuses a cookie-carrying unsafe request with no Origin', async () => {
     const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout-others', headers: { cookie: `caucus_session=${member.token}` } });
     expect(response.statusCode).toBe(403);

@@ -10,8 +10,8 @@ afterAll(() => t.close());
 const WRONG = 'Pas-Le-Bon-Mot-2026';
 const tryLogin = (email: string, password: string, ip = randomIp()) => t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
 const requestReset = (email: string, ip = randomIp()) => t.request({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email }, remoteAddress: ip });
-const signup = (n: number, ip: string) =>
-  t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: ip, payload: { email: `flood${n}@example.org`, password: STRONG_PASSWORD, displayName: 'Flood', handle: `flood_${n}`, acceptPrivacyPolicy: false } });
+const signup = (n: number, ip: string, headers: Record<string, string> = {}) =>
+  t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: ip, headers, payload: { email: `flood${n}@example.org`, password: STRONG_PASSWORD, displayName: 'Flood', handle: `flood_${n}`, acceptPrivacyPolicy: false } });
 
 function expectRateLimited(response: Awaited<ReturnType<typeof tryLogin>>) {
   expect(response.statusCode).toBe(429);
@@ -63,11 +63,13 @@ describe('login', () => {
 });
 
 describe('other rate limits', () => {
-  it('stops sign-ups from one address after 50 attempts', async () => {
+  it('stops sign-ups from one address after 50 attempts, whatever forwarding headers claim', async () => {
     const ip = randomIp();
     const before = await countRows(t);
-    for (let n = 0; n < 50; n++) expect((await signup(n, ip)).json().error).toBe('consent_required');
-    expectRateLimited(await signup(50, ip));
+    // No proxy is trusted by default: a client cannot pick its own address.
+    const spoof = (n: number) => ({ 'x-forwarded-for': `192.0.2.${n}`, 'x-caucus-client-ip': `198.51.100.${n}`, 'x-caucus-internal': 'guess' });
+    for (let n = 0; n < 50; n++) expect((await signup(n, ip, spoof(n))).json().error).toBe('consent_required');
+    expectRateLimited(await signup(50, ip, spoof(50)));
     expect((await signup(51, randomIp())).json().error).toBe('consent_required');
     expect(await countRows(t)).toEqual(before);
   });

@@ -51,4 +51,17 @@ describe('sign-up, verification and login', () => {
     expect(await count()).toBe(before);
     expect((await lastMailTo(t, existing.email))?.subject).toMatch(/inscription|Sign-up/);
   });
+
+  it('answers a new verification link alike for unknown, verified and unverified addresses, and mails only the last', async () => {
+    const verified = await createMember(t);
+    const unverified = await createMember(t, { verified: false });
+    const resend = (email: string) => t.request({ method: 'POST', url: '/api/v1/auth/resend-verification', payload: { email }, remoteAddress: randomIp() });
+    const answers = [await resend('nobody@example.org'), await resend(verified.email), await resend(unverified.email)];
+    for (const answer of answers) expect([answer.statusCode, answer.body]).toEqual([202, answers[0]!.body]);
+    expect(await lastMailTo(t, 'nobody@example.org')).toBeUndefined();
+    expect(await lastMailTo(t, verified.email)).toBeUndefined();
+    const mail = await lastMailTo(t, unverified.email);
+    expect(mail?.token).toBeTruthy();
+    expect((await t.request({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: mail!.token } })).statusCode).toBe(200);
+  });
 });
