@@ -70,9 +70,7 @@ describe('bad input', () => {
   });
 
   it('refuses a body of the wrong shape', async () => {
-    for (const payload of [[], 42, '"text"', null]) {
-      await expectSignupRefused(payload === '"text"' ? payload : JSON.stringify(payload), 400, 'invalid_input');
-    }
+    for (const payload of ['[]', '42', '"text"', 'null', 'true']) await expectSignupRefused(payload, 400, 'invalid_input');
   });
 
   it('names every missing field', async () => {
