@@ -69,6 +69,9 @@ describe('live connection', () => {
     expect(await outcome(open(cookie(member.token)))).toBe('refused: unauthenticated');
   });
 
+  // Not yet: a socket opened before logout keeps its room until it disconnects.
+  it.todo('ends the live connections of a session when the session ends (logout, revocation, password change)');
+
   it('refuses a connection from a foreign origin, even with a valid session', async () => {
     const member = await createMember(t);
     const result = await outcome(open({ cookie: `caucus_session=${member.token}`, origin: 'https://evil.example' }));
