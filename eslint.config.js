@@ -16,6 +16,10 @@ export default ts.config(
     },
   },
   {
+    // Caucus is served at the root of its own domain (no `paths.base`), so plain hrefs are right.
+    rules: { 'svelte/no-navigation-without-resolve': 'off' },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser } },
   },

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** Every environment variable Caucus reads, parsed once. README and .env.example list them. */
+/** Every environment variable Caucus reads, parsed once; an empty value counts as unset (compose passes them so). README and .env.example list them. */
 export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
@@ -15,19 +15,19 @@ export interface Config {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 3000);
+  const port = Number(env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
-  const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${port}`);
+  const publicUrl = new URL(env.PUBLIC_URL || `http://localhost:${port}`);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
-    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    host: env.HOST || '127.0.0.1',
     port,
     publicUrl,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM ?? `Caucus <no-reply@${publicUrl.hostname}>`,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    mailFrom: env.MAIL_FROM || `Caucus <no-reply@${publicUrl.hostname}>`,
+    logLevel: env.LOG_LEVEL || 'info',
     production: env.NODE_ENV === 'production',
   };
 }

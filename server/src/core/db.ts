@@ -25,6 +25,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: string; pgliteDump?: Blob; poolMax?: number }): Promise<DbHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 20 });
+    // An idle connection dropped by the server (restart, failover) must not bring the process down;
+    // the pool replaces it, and /readyz reports while the database is away.
+    pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, pool, engine: 'postgres', close: () => db.destroy() };
   }

@@ -58,6 +58,12 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' }>(async (app, { mode }) => 
     scope.all('/*', { schema: { hide: true } }, async (request, reply) => {
       if (request.url.startsWith('/api/')) throw notFound('This API route');
       request.raw.headers['x-request-id'] = request.id;
+      // SvelteKit learns the page's origin and the visitor's address from these, set here from what
+      // Fastify determined (TRUST_PROXY decides whether X-Forwarded-* are believed). Overwritten on
+      // every request, so a client cannot choose them.
+      request.raw.headers[PROTOCOL_HEADER] = request.protocol;
+      request.raw.headers[HOST_HEADER] = request.host;
+      request.raw.headers[ADDRESS_HEADER] = request.ip;
       reply.hijack();
       handler(request.raw, reply.raw, () => {
         reply.raw.statusCode = 404;
@@ -67,7 +73,15 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' }>(async (app, { mode }) => 
   });
 }, { name: 'web', dependencies: ['auth'] });
 
+const PROTOCOL_HEADER = 'x-caucus-web-proto';
+const HOST_HEADER = 'x-caucus-web-host';
+const ADDRESS_HEADER = 'x-caucus-web-address';
+
 async function loadBuiltHandler(): Promise<Middleware> {
+  // adapter-node reads these when its handler module loads.
+  process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+  process.env.HOST_HEADER = HOST_HEADER;
+  process.env.ADDRESS_HEADER = ADDRESS_HEADER;
   if (!existsSync(builtHandler)) {
     throw new Error(`The web app is not built (${builtHandler} is missing): run \`pnpm build\`, or \`pnpm start\` which builds first.`);
   }
