@@ -20,7 +20,7 @@ afterAll(async () => {
 
 /** The newest link of a kind mailed to an address, read from the outbox page as the owner. */
 async function linkFromOutbox(to: string, path: string): Promise<string> {
-  await ownerPage.goto(`/admin/outbox?to=${encodeURIComponent(to, { waitUntil: 'networkidle' })}`);
+  await ownerPage.goto(`/admin/outbox?to=${encodeURIComponent(to)}`, { waitUntil: 'networkidle' });
   const href = await ownerPage.locator(`a[href*="${path}?token="]`).first().getAttribute('href');
   expect(href).toBeTruthy();
   return new URL(href!).pathname + new URL(href!).search;
