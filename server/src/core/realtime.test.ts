@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMember, createTestApp, type TestApp } from '../testing/test-app.ts';
+import { createMember, createTestApp, login, STRONG_PASSWORD, type TestApp } from '../testing/test-app.ts';
 import { userRoom } from './realtime.ts';
 
 let t: TestApp;
@@ -69,8 +69,47 @@ describe('live connection', () => {
     expect(await outcome(open(cookie(member.token)))).toBe('refused: unauthenticated');
   });
 
-  // Not yet: a socket opened before logout keeps its room until it disconnects.
-  it.todo('ends the live connections of a session when the session ends (logout, revocation, password change)');
+  it('ends the live connections of a session when the session ends: logout, revocation, logout of the others, password change', async () => {
+    const disconnected = (socket: Socket, ms = 2000) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        socket.once('disconnect', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    const member = await createMember(t);
+    const second = await login(t, member.email);
+    const third = await login(t, member.email);
+
+    // Logout ends this session's connection only.
+    const a = open(cookie(second));
+    const b = open(cookie(third));
+    expect(await outcome(a)).toBe('connected');
+    expect(await outcome(b)).toBe('connected');
+    const aEnds = disconnected(a);
+    await t.request({ method: 'POST', url: '/api/v1/auth/logout', as: second });
+    expect(await aEnds).toBe(true);
+    expect(b.connected).toBe(true);
+
+    // Revoking a session from another device ends its connection.
+    const sessions = (await t.request({ method: 'GET', url: '/api/v1/auth/sessions', as: member.token })).json().sessions as Array<{ id: string; current: boolean }>;
+    const bEnds = disconnected(b);
+    const thirdSession = sessions.find((s) => !s.current)!;
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/auth/sessions/${thirdSession.id}`, as: member.token })).statusCode).toBe(200);
+    expect(await bEnds).toBe(true);
+
+    // Logging out the others and changing the password keep this device's connection, end the rest.
+    const fourth = await login(t, member.email);
+    const mine = open(cookie(member.token));
+    const theirs = open(cookie(fourth));
+    expect(await outcome(mine)).toBe('connected');
+    expect(await outcome(theirs)).toBe('connected');
+    const theirsEnds = disconnected(theirs);
+    await t.request({ method: 'POST', url: '/api/v1/auth/password', as: member.token, payload: { currentPassword: STRONG_PASSWORD, newPassword: 'Pivoine-Jaune-2031!' } });
+    expect(await theirsEnds).toBe(true);
+    expect(await disconnected(mine, 300)).toBe(false);
+  });
 
   it('refuses a connection from a foreign origin, even with a valid session', async () => {
     const member = await createMember(t);

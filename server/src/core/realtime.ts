@@ -7,14 +7,24 @@ import { validateSessionToken, type SessionMember } from './session.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     io: Server;
+    live: LiveSessions;
   }
 }
 
 interface SocketData {
   member: SessionMember;
+  sessionPublicId: string;
 }
 
 export const userRoom = (memberId: string) => `user:${memberId}`;
+const sessionRoom = (sessionPublicId: string) => `session:${sessionPublicId}`;
+
+/** What the accounts service tells the live layer: a connection must not outlive its session. */
+export interface LiveSessions {
+  endSession(sessionPublicId: string): void;
+  /** Every live connection of a member but those of `keepSessionPublicId`. */
+  endMemberSessions(memberId: string, keepSessionPublicId?: string): void;
+}
 
 /**
  * socket.io on the same HTTP server. Only signed-in members connect; the server, not the client,
@@ -36,14 +46,30 @@ export const realtimePlugin = fp<{ config: Config }>(async (app, { config }) => 
     const session = token ? await validateSessionToken(app.db, token).catch(() => null) : null;
     if (!session) return next(new Error('unauthenticated'));
     socket.data.member = session.member;
+    socket.data.sessionPublicId = session.publicId;
     next();
   });
 
   io.on('connection', (socket) => {
-    void socket.join(userRoom(socket.data.member.id));
+    void socket.join([userRoom(socket.data.member.id), sessionRoom(socket.data.sessionPublicId)]);
   });
 
+  const live: LiveSessions = {
+    endSession(sessionPublicId) {
+      io.in(sessionRoom(sessionPublicId)).disconnectSockets(true);
+    },
+    endMemberSessions(memberId, keepSessionPublicId) {
+      io.in(userRoom(memberId))
+        .fetchSockets()
+        .then((sockets) => {
+          for (const socket of sockets) if (socket.data.sessionPublicId !== keepSessionPublicId) socket.disconnect(true);
+        })
+        .catch((error: unknown) => app.log.warn({ err: error }, 'could not end live connections'));
+    },
+  };
+
   app.decorate('io', io as unknown as Server);
+  app.decorate('live', live);
   // Before Fastify closes the HTTP server: end live connections so shutdown does not wait on them.
   app.addHook('preClose', async () => {
     io.disconnectSockets(true);

@@ -12,7 +12,7 @@ import { createAccountsService } from './service.ts';
 const Revoked = Type.Object({ ok: Type.Literal(true), revoked: Type.Integer() });
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config });
+  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config, live: app.live });
   const tags = ['accounts'];
   const ok = { ok: true } as const;
 

@@ -13,6 +13,7 @@ import { createSession, invalidateMemberSessions, invalidateSession, type ValidS
 import { getSettings, isSetupComplete } from '#core/settings.ts';
 import { generateToken } from '#core/tokens.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
+import type { LiveSessions } from '#core/realtime.ts';
 import { accountMail, type AccountMail } from './mails.ts';
 import * as q from './queries.ts';
 
@@ -37,8 +38,11 @@ export interface NewAccount {
   profileVisibility?: 'public' | 'members';
 }
 
-export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Config }) {
+const NO_LIVE: LiveSessions = { endSession: () => {}, endMemberSessions: () => {} };
+
+export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Config; live?: LiveSessions }) {
   const { db, mailer, config } = deps;
+  const live = deps.live ?? NO_LIVE;
   const link = (path: string, token?: string) => `${config.publicUrl.origin}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
   async function mail(kind: AccountMail, locale: Locale, to: string, name: string, url: string): Promise<Mail> {
@@ -169,8 +173,16 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       return { ...session, me: await toMe(member.id) };
     },
 
-    logout: (session: ValidSession) => invalidateSession(db, session.id),
-    logoutOthers: (session: ValidSession) => invalidateMemberSessions(db, session.member.id, session.id),
+    async logout(session: ValidSession): Promise<void> {
+      await invalidateSession(db, session.id);
+      live.endSession(session.publicId);
+    },
+
+    async logoutOthers(session: ValidSession): Promise<number> {
+      const ended = await invalidateMemberSessions(db, session.member.id, session.id);
+      live.endMemberSessions(session.member.id, session.publicId);
+      return ended;
+    },
 
     async listSessions(session: ValidSession): Promise<SessionInfo[]> {
       const rows = await q.listSessions(db, session.member.id);
@@ -186,6 +198,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
 
     async revokeSession(session: ValidSession, publicId: string): Promise<void> {
       if (!(await q.deleteSessionByPublicId(db, session.member.id, publicId))) throw notFound('This session');
+      live.endSession(publicId);
     },
 
     async requestPasswordReset(emailInput: string, ctx: RequestContext): Promise<void> {
@@ -210,7 +223,8 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         await q.setPasswordHash(tx, member.id, await hashPassword(password));
         await q.markEmailVerified(tx, member.id, used.email);
         await invalidateMemberSessions(tx, member.id);
-      });
+        return member.id;
+      }).then((memberId) => live.endMemberSessions(memberId));
     },
 
     async changePassword(session: ValidSession, currentPassword: string, newPassword: string): Promise<void> {
@@ -224,6 +238,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         await q.setPasswordHash(tx, member.id, passwordHash);
         await invalidateMemberSessions(tx, member.id, session.id);
       });
+      live.endMemberSessions(member.id, session.publicId);
     },
 
     async changeEmail(session: ValidSession, newEmailInput: string, currentPassword: string): Promise<void> {
