@@ -61,7 +61,7 @@ export const authPlugin = fp<{ config: Config }>(async (app, { config }) => {
     }
 
     if (!token) return;
-    const session = await validateSessionToken(app.db, token);
+    const session = await validateSessionToken(app.dbHandle, token);
     if (!session) {
       clearSessionCookie(reply, config);
       return;

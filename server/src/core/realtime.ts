@@ -43,7 +43,7 @@ export const realtimePlugin = fp<{ config: Config }>(async (app, { config }) => 
 
   io.use(async (socket, next) => {
     const token = parseCookie(socket.request.headers.cookie ?? '', SESSION_COOKIE);
-    const session = token ? await validateSessionToken(app.db, token).catch(() => null) : null;
+    const session = token ? await validateSessionToken(app.dbHandle, token).catch(() => null) : null;
     if (!session) return next(new Error('unauthenticated'));
     socket.data.member = session.member;
     socket.data.sessionPublicId = session.publicId;

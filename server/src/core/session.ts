@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { NetworkRole } from '@caucus/shared/constants.ts';
-import type { DbOrTx } from './db.ts';
+import type { DbHandle, DbOrTx } from './db.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
 // Lucia's design: the cookie holds a random token, the database only its SHA-256; 30 days,
@@ -36,14 +36,30 @@ export async function createSession(db: DbOrTx, memberId: string, device: { user
   return { token, expiresAt };
 }
 
-export async function validateSessionToken(db: DbOrTx, token: string): Promise<ValidSession | null> {
+interface SessionLookupRow {
+  id: string;
+  public_id: string;
+  expires_at: Date;
+  last_seen_at: Date;
+  member_id: string;
+  handle: string;
+  display_name: string;
+  role: NetworkRole;
+  email_verified_at: Date | null;
+}
+
+// Every signed-in request runs this: a named statement, so PostgreSQL parses and plans it once per connection.
+const SESSION_LOOKUP = {
+  name: 'caucus_session_lookup',
+  text: `SELECT s.id, s.public_id, s.expires_at, s.last_seen_at, m.id AS member_id, m.handle, m.display_name, m.role, m.email_verified_at
+    FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id = $1`,
+};
+
+export async function validateSessionToken(handle: Pick<DbHandle, 'db' | 'pool'>, token: string): Promise<ValidSession | null> {
+  const { db } = handle;
   const id = hashToken(token);
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('members', 'members.id', 'sessions.member_id')
-    .select(['sessions.id', 'sessions.public_id', 'sessions.expires_at', 'sessions.last_seen_at', 'members.id as member_id', 'members.handle', 'members.display_name', 'members.role', 'members.email_verified_at'])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+  const { rows } = await handle.pool.query<SessionLookupRow>({ ...SESSION_LOOKUP, values: [id] });
+  const row = rows[0];
   if (!row) return null;
   const now = Date.now();
   if (row.expires_at.getTime() <= now) {
