@@ -74,6 +74,16 @@ describe('other rate limits', () => {
     expect(await countRows(t)).toEqual(before);
   });
 
+  it('sends at most 5 sign-up mails an hour to one address, registered or not, from any client address', async () => {
+    const member = await createMember(t);
+    for (const email of [member.email, 'nouvelle@example.org']) {
+      const attempt = (n: number) =>
+        t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email, password: STRONG_PASSWORD, displayName: 'Répétée', handle: `repeat_${n}_${email.length}`, acceptPrivacyPolicy: true } });
+      for (let n = 0; n < 5; n++) expect((await attempt(n)).statusCode).toBe(202);
+      expectRateLimited(await attempt(5));
+    }
+  });
+
   it('sends at most 5 reset links an hour for one address, known or not, from any client address', async () => {
     const member = await createMember(t);
     for (const email of [member.email, 'inconnu@example.org']) {

@@ -123,6 +123,8 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       if (!(await isSetupComplete(db))) throw new AppError(409, 'setup_required', 'This network is not set up yet.');
       assertStrongPassword(body.password, [body.email, body.handle, body.displayName]);
       const email = normalizeEmail(body.email);
+      // Per address too: each sign-up mails it, and a mailbox must not be flooded from many IPs.
+      await hitRateLimit(db, RATE_RULES.mailPerAccount, email);
       const passwordHash = await hashPassword(body.password); // hashed even when unused, so both answers take as long
       const memberId = await db
         .transaction()
