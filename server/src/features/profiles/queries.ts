@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '#core/db.ts';
+import { escapeLike } from '#core/sql.ts';
 import type { MembersTable } from '#core/database.ts';
 import type { Updateable } from 'kysely';
 
@@ -22,7 +23,6 @@ export async function updateProfile(db: DbOrTx, id: string, patch: Updateable<Me
   await db.updateTable('members').set({ ...patch, updated_at: sql`now()` }).where('id', '=', id).execute();
 }
 
-const likePattern = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * One page of the directory: verified members who chose to be listed, by name then id (keyset,
@@ -34,9 +34,9 @@ export function directoryPage(db: DbOrTx, filter: { q?: string; commune?: string
     .select(['id', 'handle', 'display_name', 'commune', 'location_visibility', sql<string>`lower(display_name)`.as('sort_key')])
     .where('listed_in_directory', '=', true)
     .where('email_verified_at', 'is not', null);
-  if (filter.q) query = query.where(sql<string>`lower(display_name || ' ' || handle)`, 'like', `%${likePattern(filter.q)}%`);
+  if (filter.q) query = query.where(sql<string>`lower(display_name || ' ' || handle)`, 'like', `%${escapeLike(filter.q)}%`);
   if (filter.commune) {
-    const prefix = `${likePattern(filter.commune)}%`;
+    const prefix = `${escapeLike(filter.commune)}%`;
     query = query
       .where('location_visibility', '!=', 'private')
       .where((eb) => eb.or([eb(sql<string>`lower(commune)`, 'like', prefix), eb('postal_code', 'like', prefix)]));
