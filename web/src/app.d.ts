@@ -1,5 +1,4 @@
-import type { Me } from '@caucus/shared/schemas/accounts.ts';
-import type { NetworkInfo } from '@caucus/shared/schemas/network.ts';
+import type { NetworkInfo, Viewer } from '@caucus/shared/schemas/network.ts';
 
 declare global {
   namespace App {
@@ -7,7 +6,7 @@ declare global {
       /** The network's name, brand and state, read once per request in `hooks.server.ts`. */
       network: NetworkInfo;
       /** The signed-in member, or null for a visitor. */
-      me: Me | null;
+      me: Viewer | null;
     }
   }
 }

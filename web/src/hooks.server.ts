@@ -1,8 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { sequence, type Handle, type HandleServerError } from '@sveltejs/kit/hooks';
-import type { Me } from '@caucus/shared/schemas/accounts.ts';
-import type { NetworkInfo } from '@caucus/shared/schemas/network.ts';
-import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
+import type { PageContext } from '@caucus/shared/schemas/network.ts';
 import { paraglideMiddleware } from '#lib/paraglide/server.js';
 import { api } from '#lib/server/api.ts';
 
@@ -12,16 +10,12 @@ const handleLocale: Handle = ({ event, resolve }) =>
     resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) }),
   );
 
-/** Loads the network and the signed-in member once, for every page and action of this request. */
+/** Loads the network and the signed-in member once, in one API call, for every page and action of this request. */
 const handleSession: Handle = async ({ event, resolve }) => {
-  const network = await api<NetworkInfo>(event, 'GET', '/api/v1/network');
-  if (!network.ok) throw new Error(`GET /api/v1/network answered ${network.status}`);
-  event.locals.network = network.body;
-  event.locals.me = null;
-  if (event.cookies.get(SESSION_COOKIE)) {
-    const me = await api<Me>(event, 'GET', '/api/v1/me');
-    if (me.ok) event.locals.me = me.body;
-  }
+  const context = await api<PageContext>(event, 'GET', '/api/v1/page-context');
+  if (!context.ok) throw new Error(`GET /api/v1/page-context answered ${context.status}`);
+  event.locals.network = context.body.network;
+  event.locals.me = context.body.viewer;
   return resolve(event);
 };
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../constants.ts';
-import { DisplayName, Email, Handle, Password } from './common.ts';
+import { DisplayName, Email, Handle, NetworkRole, Password, Uuid } from './common.ts';
 
 export const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour as #rrggbb.' });
 
@@ -37,3 +37,17 @@ export const BrandingBody = Type.Object(
   { additionalProperties: false },
 );
 export type BrandingBody = Static<typeof BrandingBody>;
+
+/** Who is signed in, as every page needs it: from the session itself, at no extra cost. */
+export const Viewer = Type.Object({
+  id: Uuid,
+  handle: Type.String(),
+  displayName: Type.String(),
+  role: NetworkRole,
+  emailVerified: Type.Boolean(),
+});
+export type Viewer = Static<typeof Viewer>;
+
+/** What a page needs on every request, in one call: the network and the signed-in member (or null). */
+export const PageContext = Type.Object({ network: NetworkInfo, viewer: Type.Union([Viewer, Type.Null()]) });
+export type PageContext = Static<typeof PageContext>;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Me } from '@caucus/shared/schemas/accounts.ts';
-import { BrandingBody, NetworkInfo, SetupBody } from '@caucus/shared/schemas/network.ts';
+import { BrandingBody, NetworkInfo, PageContext, SetupBody } from '@caucus/shared/schemas/network.ts';
 import { requireViewer, setSessionCookie } from '#core/auth.ts';
 import { requestContext } from '#core/request-context.ts';
 import { errorResponses } from '#core/route-schemas.ts';
@@ -13,6 +13,16 @@ export const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['network'];
 
   app.get('/network', { schema: { tags, summary: "The network's name, tagline, colours, and whether setup is required.", response: { 200: NetworkInfo } } }, async () => network.info());
+
+  app.get('/page-context', {
+    schema: { tags, summary: 'The network and the signed-in member (or null), in one call: what every page renders with.', response: { 200: PageContext } },
+  }, async (request) => {
+    const member = request.session?.member;
+    return {
+      network: await network.info(),
+      viewer: member ? { id: member.id, handle: member.handle, displayName: member.displayName, role: member.role, emailVerified: member.emailVerified } : null,
+    };
+  });
 
   app.post('/setup', {
     schema: { tags, summary: 'First run: name the network and create its owner (signed in at once). Refused once done.', body: SetupBody, response: { 201: Me, ...errorResponses(400, 409) } },

@@ -1,7 +1,7 @@
 // Who may open a page is checked in each page's own server load and action (layouts do not re-run
 // on client navigation); the API checks again, and its answer is the one that counts.
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import type { Me } from '@caucus/shared/schemas/accounts.ts';
+import type { Viewer } from '@caucus/shared/schemas/network.ts';
 import type { ApiResponse, ApiSuccess } from './api.ts';
 import { m } from '#lib/paraglide/messages.js';
 
@@ -10,12 +10,12 @@ export function loginPath(url: URL): string {
 }
 
 /** The signed-in member, or a trip to the login page that comes back here. */
-export function requireMember(event: RequestEvent): Me {
+export function requireMember(event: RequestEvent): Viewer {
   if (!event.locals.me) redirect(303, loginPath(event.url));
   return event.locals.me;
 }
 
-export function requireAdmin(event: RequestEvent): Me {
+export function requireAdmin(event: RequestEvent): Viewer {
   const me = requireMember(event);
   if (me.role !== 'owner' && me.role !== 'admin') error(403, m.error_page_403_text());
   return me;

@@ -1,13 +1,15 @@
 import { redirect } from '@sveltejs/kit';
-import type { ChangeEmailBody, ChangePasswordBody, SessionList } from '@caucus/shared/schemas/accounts.ts';
+import type { ChangeEmailBody, ChangePasswordBody, Me, SessionList } from '@caucus/shared/schemas/accounts.ts';
 import { api } from '#lib/server/api.ts';
 import { failFromApi, secret, text } from '#lib/server/form.ts';
 import { expectOk, requireMember } from '#lib/server/guards.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const me = requireMember(event);
-  const { sessions } = expectOk(event, await api<SessionList>(event, 'GET', '/api/v1/auth/sessions'));
+  requireMember(event);
+  const [meResponse, sessionsResponse] = await Promise.all([api<Me>(event, 'GET', '/api/v1/me'), api<SessionList>(event, 'GET', '/api/v1/auth/sessions')]);
+  const me = expectOk(event, meResponse);
+  const { sessions } = expectOk(event, sessionsResponse);
   return {
     account: { email: me.email, pendingEmail: me.pendingEmail },
     sessions,
