@@ -97,6 +97,10 @@ describe('a new network, walked through in the browser', () => {
     await page.locator('select[name=profileVisibility]').selectOption('public');
     await page.getByRole('button', { name: 'Enregistrer le profil' }).click();
     await expect.poll(() => page.getByText('Votre profil a été enregistré.').count()).toBeGreaterThan(0);
+    // The form shows what was saved, not what the page first loaded.
+    expect(await page.locator('input[name=commune]').inputValue()).toBe('Roubaix');
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(await page.locator('input[name=commune]').inputValue()).toBe('Roubaix');
 
     await page.goto(`/members/${militant.handle}`, { waitUntil: 'networkidle' });
     expect(await page.locator('main').innerText()).toContain('Roubaix');
@@ -160,6 +164,21 @@ describe('a new network, walked through in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await logIn(page, militant.email, newPassword);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    await context.close();
+  });
+
+  it('keeps what a member typed before the page finished loading (slow connection)', async () => {
+    const context = await caucus.newContext();
+    // Hold the app's JavaScript back, as a slow phone connection would.
+    await context.route('**/_app/immutable/**', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    const page = await context.newPage();
+    await page.goto('/login', { waitUntil: 'domcontentloaded' });
+    await page.locator('input[name=email]').fill(militant.email);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('input[name=email]').inputValue()).toBe(militant.email);
     await context.close();
   });
 
