@@ -49,6 +49,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE INDEX members_directory_idx ON members (lower(display_name), id) WHERE listed_in_directory`.execute(db);
   // Directory search by part of a name or handle (never by a commune the member may hide).
   await sql`CREATE INDEX members_directory_search_idx ON members USING gin ((lower(display_name || ' ' || handle)) gin_trgm_ops) WHERE listed_in_directory`.execute(db);
+  // Directory by commune or postal code prefix (`lyon%`, `69%`), over listed members.
+  await sql`CREATE INDEX members_directory_commune_idx ON members (lower(commune) text_pattern_ops) WHERE listed_in_directory`.execute(db);
+  await sql`CREATE INDEX members_directory_postal_idx ON members (postal_code text_pattern_ops) WHERE listed_in_directory`.execute(db);
   // Admin member list: newest first, keyset by (created_at, id).
   await sql`CREATE INDEX members_created_idx ON members (created_at DESC, id DESC)`.execute(db);
   // Exactly one owner at most.
