@@ -7,6 +7,7 @@ import { installErrorHandler } from './core/http-errors.ts';
 import { mailPlugin } from './core/mail.ts';
 import { pendingMigrations } from './core/migrate.ts';
 import { openapiPlugin } from './core/openapi.ts';
+import { eventsPlugin } from './core/events.ts';
 import { realtimePlugin } from './core/realtime.ts';
 import { installValidation } from './core/validation.ts';
 import { webPlugin } from './core/web.ts';
@@ -54,6 +55,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(mailPlugin, { config });
   await app.register(openapiPlugin);
   await app.register(realtimePlugin, { config });
+  await app.register(eventsPlugin, { crossProcess: false });
 
   // Probes are polled every few seconds: keep them out of the log.
   app.get('/healthz', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ status: 'ok' }));

@@ -8,6 +8,28 @@ export type FieldVisibility = (typeof FIELD_VISIBILITIES)[number];
 /** A profile page is for members unless its owner opens it to everyone. */
 export const PROFILE_VISIBILITIES = ['public', 'members'] as const;
 
+export const GROUP_VISIBILITIES = ['public', 'private', 'secret'] as const;
+export type GroupVisibility = (typeof GROUP_VISIBILITIES)[number];
+export const GROUP_ROLES = ['organizer', 'moderator', 'member'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+/** active: in the group with a role; pending: asked to join; invited: asked by the group; banned. */
+export const GROUP_MEMBER_STATES = ['active', 'pending', 'invited', 'banned'] as const;
+export type GroupMemberState = (typeof GROUP_MEMBER_STATES)[number];
+export const TERRITORY_KINDS = ['commune', 'department', 'region'] as const;
+export type TerritoryKind = (typeof TERRITORY_KINDS)[number];
+/** Who may create groups: any verified member, or admins only. */
+export const GROUP_CREATION_POLICIES = ['members', 'admins'] as const;
+export type GroupCreationPolicy = (typeof GROUP_CREATION_POLICIES)[number];
+
+export const WALLS = ['network', 'group', 'profile'] as const;
+export type Wall = (typeof WALLS)[number];
+/** A small fixed set; one per member per post, switchable. */
+export const REACTION_KINDS = ['like', 'love', 'applause', 'solidarity', 'thinking'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
+export const NOTIFICATION_KINDS = ['mention', 'comment', 'reply', 'reaction', 'join_request', 'request_approved', 'invitation'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
 export const LIMITS = {
   emailMax: 254,
   passwordMin: 10,
@@ -25,7 +47,20 @@ export const LIMITS = {
   pageSizeMax: 100,
   pageSizeDefault: 20,
   searchMax: 100,
+  groupNameMin: 3,
+  groupNameMax: 80,
+  groupSlugMax: 60,
+  groupDescriptionMax: 5000,
+  postMax: 10000,
+  commentMax: 4000,
+  hashtagMax: 50,
+  mentionsPerPostMax: 20,
+  accessTokenNameMax: 60,
+  accessTokensPerMember: 20,
 } as const;
+
+/** How long an e-mail invitation to a group stays valid. */
+export const GROUP_INVITATION_DAYS = 14;
 
 export const SESSION_COOKIE = 'caucus_session';
 export const LOCALE_COOKIE = 'PARAGLIDE_LOCALE';

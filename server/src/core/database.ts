@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { FieldVisibility, NetworkRole } from '@caucus/shared/constants.ts';
+import type { FieldVisibility, GroupMemberState, GroupRole, GroupVisibility, NetworkRole, ReactionKind, TerritoryKind } from '@caucus/shared/constants.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A column the database fills when an insert leaves it out. */
@@ -12,6 +12,7 @@ export interface NetworkSettingsTable {
   primary_color: WithDefault<string>;
   accent_color: WithDefault<string>;
   setup_completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  group_creation: WithDefault<'members' | 'admins'>;
   updated_at: Timestamp;
 }
 
@@ -82,6 +83,127 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface GroupsTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: WithDefault<string>;
+  description_html: WithDefault<string>;
+  visibility: GroupVisibility;
+  territory_kind: Nullable<TerritoryKind>;
+  territory_code: Nullable<string>;
+  territory_name: Nullable<string>;
+  department_code: Nullable<string>;
+  region_code: Nullable<string>;
+  created_by: Nullable<string>;
+  member_count: WithDefault<number>;
+  post_count: WithDefault<number>;
+  last_activity_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_id: string;
+  state: GroupMemberState;
+  role: WithDefault<GroupRole>;
+  invited_by: Nullable<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupInvitationsTable {
+  id: string;
+  group_id: string;
+  email: string;
+  invited_by: Nullable<string>;
+  expires_at: Date;
+  accepted_by: Nullable<string>;
+  accepted_at: Nullable<Date>;
+  created_at: Timestamp;
+}
+
+export interface PostsTable {
+  id: string;
+  author_id: string;
+  wall: 'network' | 'group' | 'profile';
+  group_id: Nullable<string>;
+  profile_id: Nullable<string>;
+  body: string;
+  body_html: string;
+  comment_count: WithDefault<number>;
+  reaction_count: WithDefault<number>;
+  pinned_at: Nullable<Date>;
+  edited_at: Nullable<Date>;
+  deleted_at: Nullable<Date>;
+  created_at: Timestamp;
+}
+
+export interface CommentsTable {
+  id: string;
+  post_id: string;
+  parent_id: Nullable<string>;
+  author_id: string;
+  body: string;
+  body_html: string;
+  edited_at: Nullable<Date>;
+  deleted_at: Nullable<Date>;
+  created_at: Timestamp;
+}
+
+export interface ReactionsTable {
+  post_id: string;
+  member_id: string;
+  kind: ReactionKind;
+  created_at: Timestamp;
+}
+
+export interface PostHashtagsTable {
+  tag: string;
+  post_id: string;
+  created_at: Date | string;
+}
+
+export interface FollowsTable {
+  follower_id: string;
+  followee_id: string;
+  created_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: string;
+  recipient_id: string;
+  kind: string;
+  actor_id: Nullable<string>;
+  actor_count: WithDefault<number>;
+  group_id: Nullable<string>;
+  post_id: Nullable<string>;
+  comment_id: Nullable<string>;
+  merge_key: Nullable<string>;
+  read_at: Nullable<Date>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NotificationPreferencesTable {
+  member_id: string;
+  kind: string;
+  in_app: boolean;
+  email: boolean;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  token_hash: string;
+  member_id: string;
+  name: string;
+  last_used_at: Nullable<Date>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   network_settings: NetworkSettingsTable;
   members: MembersTable;
@@ -90,6 +212,17 @@ export interface Database {
   email_tokens: EmailTokensTable;
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_invitations: GroupInvitationsTable;
+  posts: PostsTable;
+  comments: CommentsTable;
+  reactions: ReactionsTable;
+  post_hashtags: PostHashtagsTable;
+  follows: FollowsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  access_tokens: AccessTokensTable;
 }
 
 export type MemberRow = Selectable<MembersTable>;

@@ -1,4 +1,4 @@
-import type { FieldVisibility, NetworkRole } from '@caucus/shared/constants.ts';
+import type { FieldVisibility, GroupCreationPolicy, GroupMemberState, GroupRole, GroupVisibility, NetworkRole } from '@caucus/shared/constants.ts';
 
 /**
  * The one place that answers "may this member do this to that?". Routes, live rooms, search and
@@ -58,3 +58,124 @@ export function canChangeRole(viewer: MaybeViewer, target: { id: string; role: N
   if (viewer.role === 'owner') return true;
   return target.role !== 'admin' && newRole !== 'admin';
 }
+
+// ── Groups ──────────────────────────────────────────────────────────────────────────────────────
+// Network admins own the network and answer for it: they may read and manage every group.
+// Network moderators curate debates: they read private groups, never secret ones.
+
+export interface GroupSubject {
+  visibility: GroupVisibility;
+}
+/** The viewer's row in the group, if any. */
+export type GroupMembershipRow = { state: GroupMemberState; role: GroupRole } | null;
+
+const isNetworkModerator = (viewer: MaybeViewer): boolean => viewer !== null && ROLE_RANK[viewer.role] >= ROLE_RANK.moderator;
+const isActive = (m: GroupMembershipRow): m is { state: 'active'; role: GroupRole } => m?.state === 'active';
+
+/** Whether the group exists for this viewer at all: a secret group is invisible to non-members. */
+export function canSeeGroup(viewer: MaybeViewer, group: GroupSubject, m: GroupMembershipRow): boolean {
+  if (group.visibility !== 'secret') return true;
+  return isAdmin(viewer) || isActive(m) || m?.state === 'invited';
+}
+
+/** Its wall, its roster, its live room, its media. Banned members read nothing private. */
+export function canReadGroupContent(viewer: MaybeViewer, group: GroupSubject, m: GroupMembershipRow): boolean {
+  if (group.visibility === 'public') return true;
+  if (isAdmin(viewer)) return true;
+  if (group.visibility === 'private' && isNetworkModerator(viewer) && isMember(viewer)) return true;
+  return isMember(viewer) && isActive(m);
+}
+
+/** Post, comment and react in the group: its active members, with a verified address. */
+export const canParticipateInGroup = (viewer: MaybeViewer, m: GroupMembershipRow): boolean => isMember(viewer) && isActive(m);
+
+/** Approve requests, invite, remove or ban plain members. */
+export function canModerateGroup(viewer: MaybeViewer, m: GroupMembershipRow): boolean {
+  if (!isMember(viewer)) return false;
+  return isAdmin(viewer) || (isActive(m) && (m.role === 'organizer' || m.role === 'moderator'));
+}
+
+/** Edit the group, change roles, remove moderators and organizers. */
+export function canManageGroup(viewer: MaybeViewer, m: GroupMembershipRow): boolean {
+  if (!isMember(viewer)) return false;
+  return isAdmin(viewer) || (isActive(m) && m.role === 'organizer');
+}
+
+/** How the viewer may enter: at once (public), by a request (private), or not (secret, banned, already in). */
+export function joinMode(viewer: MaybeViewer, group: GroupSubject, m: GroupMembershipRow): 'join' | 'request' | null {
+  if (!isMember(viewer) || m !== null) return null;
+  if (group.visibility === 'public') return 'join';
+  if (group.visibility === 'private') return 'request';
+  return null;
+}
+
+export function canCreateGroup(viewer: MaybeViewer, policy: GroupCreationPolicy): boolean {
+  return isMember(viewer) && (policy === 'members' || isAdmin(viewer));
+}
+
+/** Moderating a target member: moderators act on plain members only; organizers and admins on anyone but themselves. */
+export function canActOnGroupMember(viewer: MaybeViewer, m: GroupMembershipRow, target: { id: string; role: GroupRole }): boolean {
+  if (viewer === null || target.id === viewer.id) return false;
+  if (canManageGroup(viewer, m)) return true;
+  return canModerateGroup(viewer, m) && target.role === 'member';
+}
+
+// ── Walls and posts ─────────────────────────────────────────────────────────────────────────────
+
+/** What the policy needs to know of a post's wall: loaded in bulk with the posts. */
+export type WallSubject =
+  | { wall: 'network' }
+  | { wall: 'group'; group: GroupSubject; membership: GroupMembershipRow }
+  | { wall: 'profile'; profile: ProfileSubject; ownerFollowsViewer: boolean };
+
+export function canReadWall(viewer: MaybeViewer, subject: WallSubject): boolean {
+  switch (subject.wall) {
+    case 'network': return isMember(viewer);
+    case 'group': return canReadGroupContent(viewer, subject.group, subject.membership);
+    case 'profile': return canViewProfile(viewer, subject.profile);
+  }
+}
+
+/**
+ * Posting: the network wall is the campaign's (owner and admins); a group's wall its members';
+ * a profile wall its owner's, and the members its owner follows.
+ */
+export function canPostOnWall(viewer: MaybeViewer, subject: WallSubject): boolean {
+  if (!isMember(viewer) || viewer === null) return false;
+  switch (subject.wall) {
+    case 'network': return isAdmin(viewer);
+    case 'group': return canParticipateInGroup(viewer, subject.membership);
+    case 'profile': return subject.profile.id === viewer.id || (subject.ownerFollowsViewer && canViewProfile(viewer, subject.profile));
+  }
+}
+
+/** Comment and react: whoever may read the wall and take part in it. */
+export function canRespondOnWall(viewer: MaybeViewer, subject: WallSubject): boolean {
+  if (!isMember(viewer) || !canReadWall(viewer, subject)) return false;
+  return subject.wall === 'group' ? canParticipateInGroup(viewer, subject.membership) : true;
+}
+
+export const canEditOwn = (viewer: MaybeViewer, authorId: string): boolean => isMember(viewer) && viewer?.id === authorId;
+
+/** The author; the group's moderators on its wall; network moderators everywhere. */
+export function canDeleteOnWall(viewer: MaybeViewer, authorId: string, subject: WallSubject): boolean {
+  if (viewer === null) return false;
+  if (viewer.id === authorId) return true;
+  if (!isMember(viewer) || !canReadWall(viewer, subject)) return false;
+  if (isNetworkModerator(viewer)) return true;
+  return subject.wall === 'group' && canModerateGroup(viewer, subject.membership);
+}
+
+/** Pinning: organizers (and admins) on a group wall, admins on the network wall, the owner on a profile wall. */
+export function canPinOnWall(viewer: MaybeViewer, subject: WallSubject): boolean {
+  if (!isMember(viewer) || viewer === null) return false;
+  switch (subject.wall) {
+    case 'network': return isAdmin(viewer);
+    case 'group': return canManageGroup(viewer, subject.membership);
+    case 'profile': return subject.profile.id === viewer.id;
+  }
+}
+
+/** Following: members follow members they may see, never themselves. */
+export const canFollow = (viewer: MaybeViewer, subject: ProfileSubject): boolean =>
+  isMember(viewer) && viewer?.id !== subject.id && canViewProfile(viewer, subject);
