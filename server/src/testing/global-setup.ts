@@ -8,12 +8,15 @@ import type { Database } from '../core/database.ts';
 import { openDatabase } from '../core/db.ts';
 import { migrateToLatest } from '../core/migrate.ts';
 
-export const TEMPLATE_DB = 'caucus_test_template';
+/** One template per run, so that two runs on one server (CI, people working side by side) never collide. */
+const TEMPLATE_DB = `caucus_test_template_${process.pid}`;
 
 declare module 'vitest' {
   interface ProvidedContext {
     /** A dump of a migrated PGlite database, when the tests run on PGlite. */
     pgliteTemplate: string | null;
+    /** The migrated template database, when the tests run on PostgreSQL. */
+    pgTemplate: string | null;
   }
 }
 
@@ -25,6 +28,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<void | (() => Promise<void>)> {
   const url = process.env.TEST_DATABASE_URL;
   project.provide('pgliteTemplate', null);
+  project.provide('pgTemplate', url ? TEMPLATE_DB : null);
   if (!url) {
     const file = await dumpMigratedPglite();
     project.provide('pgliteTemplate', file);
@@ -41,6 +45,11 @@ export default async function setup(project: TestProject): Promise<void | (() =>
   const handle = await openDatabase({ databaseUrl: withDatabase(url, TEMPLATE_DB), poolMax: 1 });
   await migrateToLatest(handle.db);
   await handle.close();
+  return async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`).finally(() => client.end());
+  };
 }
 
 async function dumpMigratedPglite(): Promise<string> {

@@ -11,7 +11,7 @@ import { migrateToLatest } from '../core/migrate.ts';
 import { createAccountsService, type NewAccount } from '../features/accounts/service.ts';
 import { createSession } from '../core/session.ts';
 import { completeSetup } from '../core/settings.ts';
-import { TEMPLATE_DB, withDatabase } from './global-setup.ts';
+import { withDatabase } from './global-setup.ts';
 
 export const STRONG_PASSWORD = 'Tulipe-Rouge-2027!';
 export const ORIGIN = 'http://localhost:3000';
@@ -35,7 +35,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     const name = `caucus_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
     await admin.end();
     db = await openDatabase({ databaseUrl: withDatabase(url, name), poolMax: 5 });
     dropDatabase = async () => {
