@@ -10,11 +10,24 @@ import { openapiPlugin } from './core/openapi.ts';
 import { eventsPlugin } from './core/events.ts';
 import { realtimePlugin } from './core/realtime.ts';
 import { installValidation } from './core/validation.ts';
+import { jobsPlugin } from './core/jobs.ts';
+import { storagePlugin } from './core/storage/storage.ts';
 import { webPlugin } from './core/web.ts';
+import { accessTokenRoutes } from './features/access-tokens/routes.ts';
+import { authenticateAccessToken } from './features/access-tokens/service.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { adminRoutes } from './features/admin/routes.ts';
+import { followRoutes } from './features/follows/routes.ts';
+import { groupRoutes } from './features/groups/routes.ts';
+import { mediaPlugin } from './features/media/plugin.ts';
 import { networkRoutes } from './features/network/routes.ts';
+import { notificationsPlugin } from './features/notifications/plugin.ts';
+import { notificationRoutes } from './features/notifications/routes.ts';
+import { postRoutes } from './features/posts/routes.ts';
 import { profileRoutes } from './features/profiles/routes.ts';
+import { serializeRequestForLog } from './features/streaming/log-redaction.ts';
+import { streamingPlugin } from './features/streaming/plugin.ts';
+import { streamingRoutes } from './features/streaming/routes.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -30,7 +43,8 @@ export type App = FastifyInstance;
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // The request serializer leaves out the streaming API's `access_token` query parameter.
+    logger: options.logger === false ? false : { level: config.logLevel, ...(typeof options.logger === 'object' ? options.logger : {}), serializers: { req: serializeRequestForLog } },
     trustProxy: config.trustProxy as boolean | string, // a hop count is accepted too
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -51,11 +65,19 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   await app.register(dbPlugin, { handle: options.db });
-  await app.register(authPlugin, { config });
+  await app.register(authPlugin, { config, authenticateBearer: (token) => authenticateAccessToken(options.db, token) });
   await app.register(mailPlugin, { config });
   await app.register(openapiPlugin);
-  await app.register(realtimePlugin, { config });
-  await app.register(eventsPlugin, { crossProcess: false });
+  // On PostgreSQL, live events cross processes (socket.io's PostgreSQL adapter); PGlite is one process.
+  const crossProcess = options.db.engine === 'postgres';
+  await app.register(realtimePlugin, { config, crossProcess });
+  await app.register(eventsPlugin, { crossProcess });
+  await app.register(streamingPlugin, { crossProcess });
+  await app.register(jobsPlugin, { handle: options.db });
+  await app.register(notificationsPlugin);
+  await app.register(storagePlugin, { config });
+  // Its API under /api/v1, the files under /media, the purge job.
+  await app.register(mediaPlugin);
 
   // Probes are polled every few seconds: keep them out of the log.
   app.get('/healthz', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
@@ -76,6 +98,12 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(accountRoutes);
       await api.register(profileRoutes);
       await api.register(adminRoutes);
+      await api.register(groupRoutes);
+      await api.register(postRoutes);
+      await api.register(followRoutes);
+      await api.register(notificationRoutes);
+      await api.register(accessTokenRoutes);
+      await api.register(streamingRoutes);
     },
     { prefix: '/api/v1' },
   );

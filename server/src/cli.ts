@@ -2,17 +2,22 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './core/config.ts';
 import { migrateToLatest } from './core/migrate.ts';
-import { openConfiguredDatabase, startServer } from './server.ts';
+import { openConfiguredDatabase, startServer, startWorker } from './server.ts';
 
 const USAGE = `Usage: caucus <command>
 
   serve [--dev]                 run the network (API, pages, live updates) on HOST:PORT
   migrate                       apply pending database migrations
+  worker                        run the background jobs, without HTTP (needs DATABASE_URL;
+                                start \`serve\` with JOBS_IN_PROCESS=false next to it)
   create-admin --email E --handle H --name N [--password P]
                                 create an admin (the owner, if the network has none yet);
                                 the password is read from CAUCUS_ADMIN_PASSWORD when not given
   seed --demo                   fill an empty network with a small French demo network
-  seed --scale N                add N generated members (for benchmarks)
+  seed --scale N [--groups G] [--posts P]
+                                add N generated members, G groups (default N × 3 %) with
+                                memberships and follows, and P posts (default N × 50), for benchmarks
+  seed --posts P                add P more posts to the scale groups
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -24,6 +29,9 @@ async function main(argv: string[]): Promise<void> {
       await startServer(config, { dev: values.dev ?? false });
       return;
     }
+    case 'worker':
+      await startWorker(config);
+      return;
     case 'migrate': {
       const db = await openConfiguredDatabase(config);
       try {
@@ -43,14 +51,25 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'seed': {
-      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, scale: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, scale: { type: 'string' }, groups: { type: 'string' }, posts: { type: 'string' } } });
       const seed = await import('./features/seed/seed.ts');
-      if (values.demo) await withDatabase(config, async (db) => console.log(await seed.seedDemo(db, config)));
+      const whole = (value: string | undefined, name: string, fallback: number): number => {
+        if (value === undefined) return fallback;
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number.`);
+        return n;
+      };
+      if (values.demo) await withDatabase(config, async (_db, handle) => console.log(await seed.seedDemo(handle, config)));
       else if (values.scale) {
-        const count = Number(values.scale);
-        if (!Number.isInteger(count) || count < 1) throw new UsageError('seed --scale takes a positive whole number.');
-        await withDatabase(config, async (db) => console.log(await seed.seedScale(db, count)));
-      } else throw new UsageError('seed needs --demo or --scale N.');
+        const count = whole(values.scale, '--scale', 0);
+        if (count < 1) throw new UsageError('seed --scale takes a positive whole number.');
+        const groups = whole(values.groups, '--groups', Math.max(1, Math.round(count * 0.03)));
+        const posts = whole(values.posts, '--posts', count * 50);
+        await withDatabase(config, async (db) => console.log(await seed.seedScale(db, count, { groups, posts })));
+      } else if (values.posts) {
+        const posts = whole(values.posts, '--posts', 0);
+        await withDatabase(config, async (db) => console.log(await seed.seedMorePosts(db, posts)));
+      } else throw new UsageError('seed needs --demo, --scale N or --posts P.');
       return;
     }
     default:
@@ -60,11 +79,11 @@ async function main(argv: string[]): Promise<void> {
 
 class UsageError extends Error {}
 
-async function withDatabase(config: ReturnType<typeof loadConfig>, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['db']) => Promise<void>): Promise<void> {
+async function withDatabase(config: ReturnType<typeof loadConfig>, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['db'], handle: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>): Promise<void> {
   const handle = await openConfiguredDatabase(config);
   try {
     await migrateToLatest(handle.db);
-    await run(handle.db);
+    await run(handle.db, handle);
   } finally {
     await handle.close();
   }

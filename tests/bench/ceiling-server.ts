@@ -23,5 +23,16 @@ app.get<{ Params: { handle: string } }>('/ceiling/page/:handle', async (request,
   return reply.type('text/html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${row.display_name}</title></head><body><main><h1>${row.display_name}</h1><p>@${row.handle}</p><div>${row.bio_html}</div><p>${row.commune}</p>${padding}</main></body></html>`);
 });
 
+// A bare INSERT of a post: the least a post creation can cost.
+app.post<{ Params: { groupId: string }; Body: { body: string } }>('/ceiling/post/:groupId', async (request, reply) => {
+  const { rows } = await pool.query(
+    `INSERT INTO posts (id, author_id, wall, group_id, body, body_html)
+     SELECT gen_random_uuid(), member_id, 'group', $1, $2, $2 FROM group_members WHERE group_id = $1 AND state = 'active' LIMIT 1
+     RETURNING id, created_at`,
+    [request.params.groupId, request.body.body],
+  );
+  return reply.status(201).send(rows[0]);
+});
+
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
 process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));

@@ -25,8 +25,12 @@ export interface Caucus {
   close(): Promise<void>;
 }
 
-/** A new network (own database, own server) and a headless Chromium to drive it. */
-export async function startCaucus(): Promise<Caucus> {
+/**
+ * A new network (own database, own server) and a headless Chromium to drive it. `prepare` runs
+ * `caucus` commands (e.g. `seed --demo`) before the server starts: the embedded engine belongs to
+ * one process at a time.
+ */
+export async function startCaucus(options: { prepare?: string[][] } = {}): Promise<Caucus> {
   const baseUrl = inject('databaseUrl');
   const env: Record<string, string> = {};
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -45,10 +49,16 @@ export async function startCaucus(): Promise<Caucus> {
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     });
-  } else {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'caucus-e2e-'));
-    env.DATA_DIR = dataDir;
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  }
+  // Its own files too: the embedded database, when there is no PostgreSQL, and the uploaded media.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'caucus-e2e-'));
+  env.DATA_DIR = dataDir;
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  try {
+    for (const args of options.prepare ?? []) await caucus(args, env);
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup();
+    throw error;
   }
   const server = await startServer({ ...env, PORT: String(await freePort()) });
   // Playwright gives the browser a fresh, empty profile of its own.

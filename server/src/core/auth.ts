@@ -1,10 +1,11 @@
 import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
 import type { Config } from './config.ts';
 import { AppError, unauthenticated } from './errors.ts';
 import type { Viewer } from './policy.ts';
+import { pageScope, type PageScope } from './page-scope.ts';
 import { validateSessionToken, type ValidSession } from './session.ts';
 import { generateToken, safeEqual } from './tokens.ts';
 
@@ -18,8 +19,13 @@ declare module 'fastify' {
     session: ValidSession | null;
     viewer: Viewer | null;
     clientIp: string;
+    /** Set when a personal access token (`Authorization: Bearer`) authenticated the request. */
+    accessTokenId: string | null;
   }
 }
+
+/** Resolves a personal access token to its member, or null when it is malformed, unknown or revoked. */
+export type BearerAuthenticator = (token: string) => Promise<{ tokenId: string; viewer: Viewer } | null>;
 
 export const INTERNAL_HEADER = 'x-caucus-internal';
 export const CLIENT_IP_HEADER = 'x-caucus-client-ip';
@@ -31,17 +37,20 @@ export function isInternal(request: FastifyRequest, secret: string): boolean {
 }
 
 /**
- * Sessions, client addresses and the Origin check for the API. Reads the session cookie on every
- * API request; unsafe requests whose Origin is another site's are refused (CSRF), and a request
- * carrying a session must say where it comes from.
+ * Sessions, access tokens, client addresses and the Origin check for the API. Reads the session
+ * cookie on every API request; unsafe requests whose Origin is another site's are refused (CSRF),
+ * and a request carrying a session must say where it comes from. A request with
+ * `Authorization: Bearer` is its token's member and nothing else: the cookie is not read, and no
+ * Origin is asked for, since a browser never attaches that header on its own.
  */
-export const authPlugin = fp<{ config: Config }>(async (app, { config }) => {
+export const authPlugin = fp<{ config: Config; authenticateBearer: BearerAuthenticator }>(async (app, { config, authenticateBearer }) => {
   await app.register(cookie);
   app.decorate('internalSecret', generateToken());
   app.decorate('config', config);
   app.decorateRequest('session', null);
   app.decorateRequest('viewer', null);
   app.decorateRequest('clientIp', '');
+  app.decorateRequest('accessTokenId', null);
 
   const allowedOrigins = new Set([config.publicUrl.origin]);
 
@@ -50,6 +59,21 @@ export const authPlugin = fp<{ config: Config }>(async (app, { config }) => {
     const internal = isInternal(request, app.internalSecret);
     const forwardedIp = request.headers[CLIENT_IP_HEADER];
     request.clientIp = internal && typeof forwardedIp === 'string' ? forwardedIp : request.ip;
+
+    const bearer = internal ? null : bearerToken(request.headers.authorization);
+    if (bearer !== null) {
+      const identity = await authenticateBearer(bearer);
+      if (identity) {
+        request.viewer = identity.viewer;
+        request.accessTokenId = identity.tokenId;
+        return;
+      }
+      // A WebSocket client cannot read a refused handshake: the streaming API closes with 4401 instead.
+      if (request.headers.upgrade?.toLowerCase() === 'websocket') return;
+      reply.header('www-authenticate', 'Bearer error="invalid_token"');
+      throw new AppError(401, 'unauthenticated', 'This access token is invalid or was revoked: create a new one in your settings.');
+    }
+
     const token = request.cookies[SESSION_COOKIE];
 
     if (!internal && UNSAFE_METHODS.has(request.method)) {
@@ -61,7 +85,7 @@ export const authPlugin = fp<{ config: Config }>(async (app, { config }) => {
     }
 
     if (!token) return;
-    const session = await validateSessionToken(app.dbHandle, token);
+    const session = await lookupSession(app, token, internal ? pageScope.getStore() : undefined, request.method);
     if (!session) {
       clearSessionCookie(reply, config);
       return;
@@ -71,6 +95,26 @@ export const authPlugin = fp<{ config: Config }>(async (app, { config }) => {
     if (session.renewed) setSessionCookie(reply, config, token, session.expiresAt);
   });
 }, { name: 'auth', dependencies: ['db'] });
+
+function lookupSession(app: FastifyInstance, token: string, scope: PageScope | undefined, method: string): Promise<ValidSession | null> {
+  if (!scope) return validateSessionToken(app.dbHandle, token);
+  if (method !== 'GET') {
+    scope.sessions.clear();
+    return validateSessionToken(app.dbHandle, token);
+  }
+  let pending = scope.sessions.get(token);
+  if (!pending) {
+    pending = validateSessionToken(app.dbHandle, token);
+    scope.sessions.set(token, pending);
+  }
+  return pending;
+}
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), else null; a malformed one is not null, so it is refused. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header || !/^bearer(\s|$)/i.test(header)) return null;
+  return header.slice('bearer'.length).trim();
+}
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string, expiresAt: Date): void {
   reply.setCookie(SESSION_COOKIE, token, {

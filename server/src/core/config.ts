@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** Every environment variable Caucus reads, parsed once; an empty value counts as unset (compose passes them so). README and .env.example list them. */
@@ -12,6 +13,29 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   production: boolean;
+  /** `caucus serve` runs the job workers too (JOBS_IN_PROCESS, default true); false leaves them to `caucus worker`. */
+  jobsInProcess: boolean;
+  /** Posts and comments a member may write per minute (RATE_LIMIT_POSTS_PER_MINUTE; comments get twice as many). */
+  postsPerMinute: number;
+  media: MediaConfig;
+}
+
+/** Uploads: the cap, the processing bounds and where the files go (local disk unless S3_BUCKET is set). */
+export interface MediaConfig {
+  maxBytes: number;
+  maxPixels: number;
+  /** Images processed at once; the others wait in line (a burst must not starve the API). */
+  workers: number;
+  s3: S3Config | null;
+}
+
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,7 +53,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || `Caucus <no-reply@${publicUrl.hostname}>`,
     logLevel: env.LOG_LEVEL || 'info',
     production: env.NODE_ENV === 'production',
+    jobsInProcess: parseBoolean(env, 'JOBS_IN_PROCESS', true),
+    postsPerMinute: positiveInteger(env, 'RATE_LIMIT_POSTS_PER_MINUTE', 30),
+    media: loadMediaConfig(env),
   };
+}
+
+const MB = 1024 * 1024;
+
+function loadMediaConfig(env: NodeJS.ProcessEnv): MediaConfig {
+  const bucket = env.S3_BUCKET || undefined;
+  return {
+    maxBytes: positiveInteger(env, 'MEDIA_MAX_BYTES', 20 * MB),
+    maxPixels: positiveInteger(env, 'MEDIA_MAX_PIXELS', 50_000_000),
+    workers: positiveInteger(env, 'MEDIA_WORKERS', Math.max(1, availableParallelism() - 1)),
+    s3: bucket
+      ? {
+        bucket,
+        endpoint: env.S3_ENDPOINT || undefined,
+        region: env.S3_REGION || 'us-east-1',
+        accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+        // MinIO and Garage want path-style URLs (http://host/bucket/key); AWS accepts both.
+        forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE !== 'false' : Boolean(env.S3_ENDPOINT),
+      }
+      : null,
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function parseBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (!raw) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${env[name]}"`);
 }
 
 // X-Forwarded-For is believed only when the operator says a proxy stands in front.

@@ -13,6 +13,10 @@ export interface NetworkSettingsTable {
   accent_color: WithDefault<string>;
   setup_completed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   group_creation: WithDefault<'members' | 'admins'>;
+  logo_id: ColumnType<string | null, string | null | undefined, string | null>;
+  favicon_id: ColumnType<string | null, string | null | undefined, string | null>;
+  media_quota_bytes: WithDefault<number>;
+  media_uploads_per_hour: WithDefault<number>;
   updated_at: Timestamp;
 }
 
@@ -35,6 +39,7 @@ export interface MembersTable {
   bio_visibility: WithDefault<FieldVisibility>;
   location_visibility: WithDefault<FieldVisibility>;
   links_visibility: WithDefault<FieldVisibility>;
+  avatar_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -101,6 +106,7 @@ export interface GroupsTable {
   member_count: WithDefault<number>;
   post_count: WithDefault<number>;
   last_activity_at: Timestamp;
+  cover_id: Nullable<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -204,6 +210,43 @@ export interface AccessTokensTable {
   created_at: Timestamp;
 }
 
+export type MediaPurpose = 'avatar' | 'cover' | 'post' | 'logo' | 'favicon';
+export interface MediaVariantRecord { name: string; width: number; height: number; type: string; bytes: number }
+
+export interface MediaTable {
+  id: string;
+  owner_id: string;
+  purpose: MediaPurpose;
+  storage_key: string;
+  alt: string;
+  width: number;
+  height: number;
+  animated: WithDefault<boolean>;
+  placeholder: Nullable<string>;
+  variants: ColumnType<MediaVariantRecord[], string, string>;
+  bytes: number;
+  attached_at: Nullable<Date>;
+  created_at: Timestamp;
+}
+
+export interface PostMediaTable {
+  post_id: string;
+  media_id: string;
+  position: number;
+}
+
+export interface MediaQuotasTable {
+  member_id: string;
+  used_bytes: WithDefault<number>;
+  quota_bytes: Nullable<number>;
+}
+
+export interface MediaTrashTable {
+  storage_key: string;
+  names: ColumnType<string[], string, string>;
+  deleted_at: Timestamp;
+}
+
 export interface Database {
   network_settings: NetworkSettingsTable;
   members: MembersTable;
@@ -223,6 +266,10 @@ export interface Database {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   access_tokens: AccessTokensTable;
+  media: MediaTable;
+  post_media: PostMediaTable;
+  media_quotas: MediaQuotasTable;
+  media_trash: MediaTrashTable;
 }
 
 export type MemberRow = Selectable<MembersTable>;

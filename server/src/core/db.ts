@@ -29,7 +29,12 @@ export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: 
     // the pool replaces it, and /readyz reports while the database is away.
     pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, pool, engine: 'postgres', close: () => db.destroy() };
+    // Kysely ends the pool only if it ran a query itself; the job queue and the session lookup use the pool directly.
+    const close = async () => {
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    };
+    return { db, pool, engine: 'postgres', close };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');

@@ -33,6 +33,8 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, db: D
 
   return {
     transport: transport ? 'smtp' : 'outbox',
+    /** Sends now and rejects on failure: for jobs, which retry (a request uses `send`). */
+    deliver,
     send(mail: Mail): void {
       const job = deliver(mail)
         .catch((error: unknown) => log.error({ err: error, to: mail.to, subject: mail.subject }, 'mail delivery failed'))

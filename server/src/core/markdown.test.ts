@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './markdown.ts';
+import { parsePostMarkdown, renderMarkdown, renderPostMarkdown } from './markdown.ts';
 
 describe('renderMarkdown', () => {
   it('renders the prose subset', () => {
@@ -36,5 +36,38 @@ describe('renderMarkdown', () => {
 
   it('renders an empty bio as nothing', () => {
     expect(renderMarkdown('')).toBe('');
+  });
+});
+
+describe('post text: mentions and hashtags', () => {
+  const render = (source: string, handles: string[] = []) => {
+    const doc = parsePostMarkdown(source);
+    return { doc, html: renderPostMarkdown(doc, new Map(handles.map((h) => [h.toLowerCase(), h]))) };
+  };
+
+  it('links the mentions of known handles, in their own spelling, and leaves the others as text', () => {
+    const { doc, html } = render('Merci @lea et @inconnu', ['Lea']);
+    expect(doc.mentions).toEqual(['lea', 'inconnu']);
+    expect(html).toBe('<p>Merci <a href="/members/Lea" rel="nofollow noopener noreferrer ugc" class="mention">@Lea</a> et @inconnu</p>');
+  });
+
+  it('finds hashtags with a letter, lower-cased, each once', () => {
+    const { doc, html } = render('#Logement #logement #École_2 #2027 issue #3');
+    expect(doc.hashtags).toEqual(['logement', 'école_2']);
+    expect(html).toContain('<a href="/hashtags/logement" rel="nofollow noopener noreferrer ugc" class="hashtag">#Logement</a>');
+    expect(html).toContain('#2027 issue #3');
+  });
+
+  it('sees neither inside words, addresses, URLs, code, link texts nor HTML entities', () => {
+    const { doc, html } = render('a@lea b#tag lea@example.org https://x.example/#frag `@lea #tag` [@lea #tag](https://x.example) &#35;tag', ['lea']);
+    expect(doc.mentions).toEqual([]);
+    expect(doc.hashtags).toEqual([]);
+    expect(html).toContain('<a href="mailto:lea@example.org" rel="nofollow noopener noreferrer ugc">lea@example.org</a>');
+    expect(html).toContain('<a href="https://x.example/#frag" rel="nofollow noopener noreferrer ugc">');
+    expect(html).not.toContain('class="mention"');
+  });
+
+  it('keeps classes other than mention and hashtag out of raw HTML', () => {
+    expect(render('<a href="/members/x" class="mention evil" onclick="x()">x</a>').html).toBe('<p><a href="/members/x" rel="nofollow noopener noreferrer ugc" class="mention">x</a></p>');
   });
 });

@@ -10,9 +10,15 @@ export const openapiPlugin = fp(async (app) => {
       info: {
         title: 'Caucus API',
         version: '1',
-        description: 'The JSON API of a Caucus network. The web app uses it too. Authenticate with the session cookie set by `POST /api/v1/auth/login`.',
+        description: 'The JSON API of a Caucus network. The web app uses it too. Authenticate with the session cookie set by `POST /api/v1/auth/login`, or, from a bot or an app, with a personal access token (`POST /api/v1/me/access-tokens`) in `Authorization: Bearer <token>`. Live events stream over a WebSocket at `GET /api/v1/streaming`.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'caucus_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'caucus_session' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (`caucus_pat_…`). Creating tokens and changing the password or e-mail need the session.' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
     },
   });
   await app.register(swaggerUi, {

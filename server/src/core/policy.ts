@@ -179,3 +179,50 @@ export function canPinOnWall(viewer: MaybeViewer, subject: WallSubject): boolean
 /** Following: members follow members they may see, never themselves. */
 export const canFollow = (viewer: MaybeViewer, subject: ProfileSubject): boolean =>
   isMember(viewer) && viewer?.id !== subject.id && canViewProfile(viewer, subject);
+
+/**
+ * Accepting an invitation: a verified member invited by handle; or one who holds an e-mailed
+ * link, unless already in the group or banned from it.
+ */
+export function canAcceptGroupInvitation(viewer: MaybeViewer, m: GroupMembershipRow, holdsLink: boolean): boolean {
+  if (!isMember(viewer)) return false;
+  if (m?.state === 'invited') return true;
+  return holdsLink && (m === null || m.state === 'pending');
+}
+
+// ── Media ───────────────────────────────────────────────────────────────────────────────────────
+
+export type MediaUse = 'avatar' | 'cover' | 'post' | 'logo' | 'favicon';
+
+/** Upload images: verified members; the network's logo and favicon are the network team's. */
+export function canUploadMedia(viewer: MaybeViewer, use: MediaUse): boolean {
+  if (!isMember(viewer)) return false;
+  return use === 'logo' || use === 'favicon' ? isAdmin(viewer) : true;
+}
+
+/** Put an uploaded image to use, change its alt text, discard it: its uploader only. */
+export const canUseMedia = (viewer: MaybeViewer, ownerId: string): boolean => isMember(viewer) && viewer?.id === ownerId;
+
+/** Where an image is used, as the policy needs to know it: loaded with the image. */
+export type MediaSubject =
+  | { use: 'unattached'; ownerId: string }
+  | { use: 'branding' }
+  | { use: 'avatar'; profile: ProfileSubject }
+  | { use: 'cover'; group: GroupSubject; membership: GroupMembershipRow }
+  | { use: 'post'; wall: WallSubject; deleted: boolean };
+
+/**
+ * An image (every variant of it) goes to whoever may see what it belongs to: a post's image to the
+ * readers of its wall (a private or secret group's to those who may read the group), an avatar to
+ * those who may see the profile, a cover to those who may see the group; an image not yet put to
+ * use to its uploader alone. A deleted post's images to nobody.
+ */
+export function canReadMedia(viewer: MaybeViewer, subject: MediaSubject): boolean {
+  switch (subject.use) {
+    case 'unattached': return viewer !== null && viewer.id === subject.ownerId;
+    case 'branding': return true;
+    case 'avatar': return canViewProfile(viewer, subject.profile);
+    case 'cover': return canSeeGroup(viewer, subject.group, subject.membership);
+    case 'post': return !subject.deleted && canReadWall(viewer, subject.wall);
+  }
+}

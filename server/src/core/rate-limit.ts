@@ -16,6 +16,9 @@ export const RATE_RULES = {
   mailPerIp: { name: 'mail:ip', limit: 30, windowSeconds: 60 * 60 },
   mailPerAccount: { name: 'mail:account', limit: 5, windowSeconds: 60 * 60 },
   passwordPerAccount: { name: 'password:account', limit: 10, windowSeconds: 15 * 60 },
+  // Per member, never global: a busy evening of a whole network must not trip it.
+  postPerMember: { name: 'post:member', limit: 30, windowSeconds: 60 },
+  commentPerMember: { name: 'comment:member', limit: 60, windowSeconds: 60 },
 } satisfies Record<string, RateRule>;
 
 /**

@@ -18,18 +18,21 @@ afterAll(async () => {
   await t.close();
 });
 
+/** How each socket's connection attempt ended, listened for from the start: a socket may connect before the test asks. */
+const outcomes = new WeakMap<Socket, Promise<string>>();
+
 function open(headers: Record<string, string>): Socket {
   const socket = connect(url, { path: '/socket.io', transports: ['websocket'], reconnection: false, timeout: 5000, extraHeaders: headers });
   sockets.push(socket);
+  outcomes.set(socket, new Promise<string>((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error) => resolve(`refused: ${error.message}`));
+  }));
   return socket;
 }
 
 /** Resolves with 'connected', or with the refusal's message. */
-const outcome = (socket: Socket) =>
-  new Promise<string>((resolve) => {
-    socket.once('connect', () => resolve('connected'));
-    socket.once('connect_error', (error) => resolve(`refused: ${error.message}`));
-  });
+const outcome = (socket: Socket) => outcomes.get(socket)!;
 
 const nextEvent = (socket: Socket, event: string, ms = 1000) =>
   new Promise<unknown>((resolve) => {

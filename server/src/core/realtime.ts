@@ -1,23 +1,38 @@
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Server } from 'socket.io';
+import pg from 'pg';
+import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
+import type { LiveClientEvents, WatchTarget } from '@caucus/shared/events.ts';
+import { groupRoomAccess, isActiveMember, parseWatchTarget, resolveWatch, roomsOnConnect, watchKey } from '#features/groups/live-rooms.ts';
 import type { Config } from './config.ts';
+import { rooms } from './events.ts';
+import type { Viewer } from './policy.ts';
 import { validateSessionToken, type SessionMember } from './session.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     io: Server;
-    live: LiveSessions;
+    live: LiveSessions & LiveRooms;
   }
 }
 
 interface SocketData {
   member: SessionMember;
   sessionPublicId: string;
+  /** Rooms granted at connection (own, network, groups, followed authors). */
+  initialRooms: string[];
+  /** What the open pages watch, and the room each was granted. */
+  watching: Array<{ key: string; room: string }>;
 }
+
+type LiveSocket = Socket<LiveClientEvents, Record<string, never>, Record<string, never>, SocketData>;
 
 export const userRoom = (memberId: string) => `user:${memberId}`;
 const sessionRoom = (sessionPublicId: string) => `session:${sessionPublicId}`;
+/** A page watches a few walls at a time; past that, a client is misbehaving. */
+const MAX_WATCHED = 20;
 
 /** What the accounts service tells the live layer: a connection must not outlive its session. */
 export interface LiveSessions {
@@ -26,35 +41,102 @@ export interface LiveSessions {
   endMemberSessions(memberId: string, keepSessionPublicId?: string): void;
 }
 
+/** What services tell the live layer after a commit that changes who may be in a room. */
+export interface LiveRooms {
+  /**
+   * Re-checks every connection in the group's room against the policy (left, removed, banned,
+   * group made private or secret: out at once), and lets in the connections of `memberIds` who
+   * are now active members (approved, invitation accepted). Works across processes.
+   */
+  refreshGroupAccess(groupId: string, memberIds?: readonly string[]): Promise<void>;
+}
+
+const viewerOf = (member: SessionMember): Viewer => ({ id: member.id, role: member.role, emailVerified: member.emailVerified });
+
 /**
  * socket.io on the same HTTP server. Only signed-in members connect; the server, not the client,
- * decides which rooms a socket joins (here its own `user:<id>` room).
+ * decides which rooms a socket joins, each after the policy module agrees (see
+ * features/groups/live-rooms.ts).
  */
-export const realtimePlugin = fp<{ config: Config }>(async (app, { config }) => {
-  const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(app.server, {
+export const realtimePlugin = fp<{ config: Config; crossProcess?: boolean }>(async (app, { config, crossProcess = false }) => {
+  const adapter = crossProcess ? crossProcessAdapter(app) : null;
+  const io = new Server<LiveClientEvents, Record<string, never>, Record<string, never>, SocketData>(app.server, {
     path: '/socket.io',
     serveClient: false,
     destroyUpgrade: false, // other upgrade handlers (Vite's hot reload, the streaming API) share the server
+    ...(adapter ? { adapter: adapter.create } : {}),
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
       callback(null, !origin || origin === config.publicUrl.origin || origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
     },
   });
 
+  // Rooms are worked out before the connection is accepted: once connected, a client receives
+  // everything its rooms get.
   io.use(async (socket, next) => {
     const token = parseCookie(socket.request.headers.cookie ?? '', SESSION_COOKIE);
     const session = token ? await validateSessionToken(app.dbHandle, token).catch(() => null) : null;
     if (!session) return next(new Error('unauthenticated'));
+    try {
+      socket.data.initialRooms = await roomsOnConnect(app.db, viewerOf(session.member));
+    } catch (error) {
+      app.log.warn({ err: error }, 'could not work out live rooms');
+      return next(new Error('unavailable'));
+    }
     socket.data.member = session.member;
     socket.data.sessionPublicId = session.publicId;
+    socket.data.watching = [];
     next();
   });
 
   io.on('connection', (socket) => {
-    void socket.join([userRoom(socket.data.member.id), sessionRoom(socket.data.sessionPublicId)]);
+    void socket.join([sessionRoom(socket.data.sessionPublicId), ...socket.data.initialRooms]);
+    socket.on('watch', (target, ack) => {
+      watch(socket, target).then(
+        (ok) => (typeof ack === 'function' ? ack({ ok }) : undefined),
+        (error: unknown) => {
+          app.log.warn({ err: error }, 'live watch failed');
+          if (typeof ack === 'function') ack({ ok: false });
+        },
+      );
+    });
+    socket.on('unwatch', (target) => {
+      unwatch(socket, target).catch((error: unknown) => app.log.warn({ err: error }, 'live unwatch failed'));
+    });
   });
 
-  const live: LiveSessions = {
+  async function watch(socket: LiveSocket, value: unknown): Promise<boolean> {
+    const target = parseWatchTarget(value);
+    if (!target) return false;
+    const key = watchKey(target);
+    const existing = socket.data.watching.find((w) => w.key === key);
+    if (existing && socket.rooms.has(existing.room)) return true;
+    // Left behind when the room's doors closed on it (refreshGroupAccess): ask the policy again.
+    if (existing) socket.data.watching = socket.data.watching.filter((w) => w !== existing);
+    if (socket.data.watching.length >= MAX_WATCHED) return false;
+    const room = await resolveWatch(app.db, viewerOf(socket.data.member), target);
+    if (!room || !socket.connected) return false;
+    socket.data.watching.push({ key, room });
+    await socket.join(room);
+    return true;
+  }
+
+  async function unwatch(socket: LiveSocket, value: unknown): Promise<void> {
+    const target = parseWatchTarget(value) as WatchTarget | null;
+    if (!target) return;
+    const key = watchKey(target);
+    const entry = socket.data.watching.find((w) => w.key === key);
+    if (!entry) return;
+    socket.data.watching = socket.data.watching.filter((w) => w !== entry);
+    // Still needed: another page's watch, or a room the connection holds by right.
+    if (socket.data.watching.some((w) => w.room === entry.room)) return;
+    if (entry.room === rooms.network && socket.data.initialRooms.includes(rooms.network)) return;
+    const groupId = entry.room.startsWith('group:') ? entry.room.slice('group:'.length) : null;
+    if (groupId && (await isActiveMember(app.db, groupId, socket.data.member.id))) return;
+    await socket.leave(entry.room);
+  }
+
+  const live: LiveSessions & LiveRooms = {
     endSession(sessionPublicId) {
       io.in(sessionRoom(sessionPublicId)).disconnectSockets(true);
     },
@@ -66,6 +148,26 @@ export const realtimePlugin = fp<{ config: Config }>(async (app, { config }) => 
         })
         .catch((error: unknown) => app.log.warn({ err: error }, 'could not end live connections'));
     },
+    async refreshGroupAccess(groupId, memberIds = []) {
+      const room = rooms.group(groupId);
+      const present = await io.in(room).fetchSockets();
+      const access = await groupRoomAccess(app.db, groupId, [...present.map((s) => s.data.member.id), ...memberIds]);
+      const leaving: Array<Promise<void> | void> = [];
+      for (const socket of present) {
+        const verdict = access.get(socket.data.member.id);
+        // A member stays by right while active; anyone else only while a page watches and may read.
+        const watching = socket.data.watching.some((w) => w.room === room);
+        if (verdict?.mayRead && (verdict.active || watching)) continue;
+        socket.data.watching = socket.data.watching.filter((w) => w.room !== room); // in this process; elsewhere `watch` notices
+        leaving.push(socket.leave(room));
+      }
+      await Promise.all(leaving);
+      const admitted = memberIds.filter((id) => {
+        const verdict = access.get(id);
+        return verdict?.mayRead === true && verdict.active;
+      });
+      if (admitted.length > 0) io.in(admitted.map(userRoom)).socketsJoin(room);
+    },
   };
 
   app.decorate('io', io as unknown as Server);
@@ -75,7 +177,26 @@ export const realtimePlugin = fp<{ config: Config }>(async (app, { config }) => 
     io.disconnectSockets(true);
     io.engine.close();
   });
+  if (adapter) app.addHook('onClose', async () => adapter.close(io));
 }, { name: 'realtime', dependencies: ['db'] });
+
+/**
+ * socket.io's PostgreSQL adapter (LISTEN/NOTIFY), on a small pool of its own since one connection
+ * stays LISTENing: rooms, broadcasts and server-side emits then span every process on the database.
+ */
+function crossProcessAdapter(app: FastifyInstance) {
+  const pool = new pg.Pool({ ...app.dbHandle.pool.options, max: 3 });
+  let closing = false;
+  pool.on('error', (error) => app.log.warn({ err: error }, 'live adapter: database connection lost'));
+  return {
+    create: createAdapter(pool, { errorHandler: (error) => void (closing || app.log.warn({ err: error }, 'live adapter failed')) }),
+    async close(io: { of(name: '/'): { adapter: { close(): unknown } } }) {
+      closing = true;
+      io.of('/').adapter.close();
+      await pool.end();
+    },
+  };
+}
 
 function parseCookie(header: string, name: string): string | undefined {
   for (const part of header.split(';')) {

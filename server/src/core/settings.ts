@@ -10,7 +10,7 @@ export async function isSetupComplete(db: DbOrTx): Promise<boolean> {
   return (await getSettings(db)).setup_completed_at !== null;
 }
 
-export async function updateSettings(db: DbOrTx, patch: { name?: string; tagline?: string; primary_color?: string; accent_color?: string }) {
+export async function updateSettings(db: DbOrTx, patch: { name?: string; tagline?: string; primary_color?: string; accent_color?: string; group_creation?: 'members' | 'admins' }) {
   return db.updateTable('network_settings').set({ ...patch, updated_at: sql`now()` }).where('id', '=', 1).returningAll().executeTakeFirstOrThrow();
 }
 

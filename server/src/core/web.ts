@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { IN_PROCESS_API_KEY, type InProcessApi, type InProcessCookie } from '@caucus/shared/in-process.ts';
 import { CLIENT_IP_HEADER, INTERNAL_HEADER } from './auth.ts';
 import { notFound } from './errors.ts';
+import { pageScope } from './page-scope.ts';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -65,10 +66,10 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' }>(async (app, { mode }) => 
       request.raw.headers[HOST_HEADER] = request.host;
       request.raw.headers[ADDRESS_HEADER] = request.ip;
       reply.hijack();
-      handler(request.raw, reply.raw, () => {
+      pageScope.run({ sessions: new Map() }, () => handler(request.raw, reply.raw, () => {
         reply.raw.statusCode = 404;
         reply.raw.end('Not found');
-      });
+      }));
     });
   });
 }, { name: 'web', dependencies: ['auth'] });

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Cursor, NetworkRole, PageLimit, Timestamp, Uuid } from './common.ts';
+import { Image } from './media.ts';
 import { LIMITS } from '../constants.ts';
 
 export const AdminMember = Type.Object({
@@ -10,6 +11,7 @@ export const AdminMember = Type.Object({
   emailVerified: Type.Boolean(),
   role: NetworkRole,
   createdAt: Timestamp,
+  avatar: Type.Optional(Image),
 });
 export type AdminMember = Static<typeof AdminMember>;
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { GROUP_CREATION_POLICIES, GROUP_MEMBER_STATES, GROUP_ROLES, GROUP_VISIBILITIES, LIMITS, TERRITORY_KINDS } from '../constants.ts';
 import { Cursor, Email, Handle, PageLimit, Timestamp, Uuid } from './common.ts';
+import { Image } from './media.ts';
 
 export const GroupVisibility = Type.Enum(GROUP_VISIBILITIES, {
   description: '`public`: anyone sees it and its content, members join at once. `private`: anyone sees that it exists, content is for members, joining is a request. `secret`: invisible to non-members, invitation only.',
@@ -77,6 +78,7 @@ export const Group = Type.Object({
   ...GroupSummary.properties,
   descriptionHtml: Type.String({ description: 'Sanitized HTML rendered from the Markdown description.' }),
   createdAt: Timestamp,
+  cover: Type.Optional(Image),
   viewer: GroupViewerState,
 });
 export type Group = Static<typeof Group>;
@@ -119,8 +121,9 @@ export type UpdateGroupBody = Static<typeof UpdateGroupBody>;
 
 export const GroupDirectoryQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: LIMITS.searchMax, description: 'Part of the group name.' })),
-  territory: Type.Optional(Type.String({ maxLength: 5, pattern: '^[0-9AB]{2,5}$', description: 'A commune, department or region code: groups of that place and inside it.' })),
-  near: Type.Optional(Type.String({ maxLength: LIMITS.communeMax, description: 'A postal code or commune name: groups of that commune, its department and its region.' })),
+  territory: Type.Optional(Type.String({ maxLength: 5, pattern: '^[0-9ABab]{2,5}$', description: 'A commune, department or region code: groups of that place and inside it (a commune in its department, a department in its region).' })),
+  territoryKind: Type.Optional(Type.Enum(TERRITORY_KINDS, { description: 'What `territory` is. Without it, 5 characters is a commune, else a department (region codes overlap department codes: `11` is Aude, so pass `region` for Île-de-France).' })),
+  near: Type.Optional(Type.String({ maxLength: LIMITS.communeMax, description: 'A postal code or commune name: groups of that commune and of its department (its other communes too), and its region\'s own groups.' })),
   cursor: Type.Optional(Cursor),
   limit: Type.Optional(PageLimit),
 });
@@ -134,9 +137,14 @@ export const GroupPage = Type.Object({
 });
 export type GroupPage = Static<typeof GroupPage>;
 
+/** A member's public groups, on their profile. */
+export const GroupList = Type.Object({ groups: Type.Array(GroupSummary) });
+export type GroupList = Static<typeof GroupList>;
+
 /** A member's groups, with their state in each (only for themselves: pending and invited too). */
 export const MyGroup = Type.Object({ group: GroupSummary, state: GroupMemberState, role: GroupRole });
 export const MyGroupList = Type.Object({ groups: Type.Array(MyGroup) });
+export type MyGroup = Static<typeof MyGroup>;
 export type MyGroupList = Static<typeof MyGroupList>;
 
 export const GroupMember = Type.Object({

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { LIMITS } from '../constants.ts';
+import { GROUP_CREATION_POLICIES, LIMITS } from '../constants.ts';
 import { DisplayName, Email, Handle, NetworkRole, Password, Uuid } from './common.ts';
+import { Image } from './media.ts';
 
 export const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour as #rrggbb.' });
 
@@ -10,6 +11,9 @@ export const NetworkInfo = Type.Object({
   colors: Type.Object({ primary: HexColor, accent: HexColor }),
   setupRequired: Type.Boolean({ description: 'True until the first-run wizard has created the owner.' }),
   privacyPolicyVersion: Type.String(),
+  groupCreation: Type.Enum(GROUP_CREATION_POLICIES, { description: 'Who may create groups: `members` (any verified member) or `admins`.' }),
+  logo: Type.Optional(Image),
+  favicon: Type.Optional(Image),
 });
 export type NetworkInfo = Static<typeof NetworkInfo>;
 
@@ -33,6 +37,7 @@ export const BrandingBody = Type.Object(
     tagline: Type.Optional(Type.String({ maxLength: LIMITS.taglineMax })),
     primaryColor: Type.Optional(HexColor),
     accentColor: Type.Optional(HexColor),
+    groupCreation: Type.Optional(Type.Enum(GROUP_CREATION_POLICIES, { description: 'Who may create groups: `members` or `admins`.' })),
   },
   { additionalProperties: false },
 );
@@ -45,6 +50,8 @@ export const Viewer = Type.Object({
   displayName: Type.String(),
   role: NetworkRole,
   emailVerified: Type.Boolean(),
+  unreadNotifications: Type.Integer({ minimum: 0, description: "The header badge: the viewer's unread notifications." }),
+  avatar: Type.Optional(Image),
 });
 export type Viewer = Static<typeof Viewer>;
 

@@ -28,8 +28,11 @@ export const NotificationPage = Type.Object({ notifications: Type.Array(Notifica
 export type NotificationPage = Static<typeof NotificationPage>;
 export const UnreadCount = Type.Object({ unreadCount: Type.Integer() });
 export type UnreadCount = Static<typeof UnreadCount>;
+export const NotificationParams = Type.Object({ id: Uuid });
+export type NotificationParams = Static<typeof NotificationParams>;
 
 export const NotificationPreference = Type.Object({ kind: NotificationKind, inApp: Type.Boolean(), email: Type.Boolean() }, { additionalProperties: false });
 export type NotificationPreference = Static<typeof NotificationPreference>;
-export const NotificationPreferences = Type.Object({ preferences: Type.Array(NotificationPreference) }, { additionalProperties: false });
+/** GET answers every kind; PUT may send only the kinds that change (the others stay as they are). E-mail needs the app: `inApp: false` turns e-mail off too. */
+export const NotificationPreferences = Type.Object({ preferences: Type.Array(NotificationPreference, { maxItems: NOTIFICATION_KINDS.length }) }, { additionalProperties: false });
 export type NotificationPreferences = Static<typeof NotificationPreferences>;

@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS, REACTION_KINDS, WALLS } from '../constants.ts';
 import { Cursor, PageLimit, Timestamp, Uuid } from './common.ts';
+import { Image, MEDIA_LIMITS } from './media.ts';
 
 export const WallKind = Type.Enum(WALLS);
 export const ReactionKind = Type.Enum(REACTION_KINDS);
 
-export const Author = Type.Object({ id: Uuid, handle: Type.String(), displayName: Type.String() });
+export const Author = Type.Object({ id: Uuid, handle: Type.String(), displayName: Type.String(), avatar: Type.Optional(Image) });
 export type Author = Static<typeof Author>;
 
 /** Counts per reaction kind; kinds nobody chose are absent. */
@@ -35,6 +36,8 @@ export const Post = Type.Object({
   commentCount: Type.Integer(),
   reactions: ReactionCounts,
   reactionCount: Type.Integer(),
+  /** Up to six, in the author's order; absent when there are none. */
+  images: Type.Optional(Type.Array(Image)),
   viewer: Type.Optional(
     Type.Object({
       reaction: Type.Union([ReactionKind, Type.Null()]),
@@ -56,7 +59,18 @@ export const PostBody = Type.Object(
 );
 export type PostBody = Static<typeof PostBody>;
 
-export const PostParams = Type.Object({ id: Uuid });
+/** A new post: its text, and the images uploaded for it (`POST /media?purpose=post`), in order. */
+export const CreatePostBody = Type.Object(
+  {
+    ...PostBody.properties,
+    imageIds: Type.Optional(Type.Array(Uuid, { maxItems: MEDIA_LIMITS.imagesPerPost, description: 'Up to six of my uploads (purpose `post`), in the order shown.' })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePostBody = Static<typeof CreatePostBody>;
+
+export const PostParams = Type.Object({ postId: Uuid });
+export const CommentParams = Type.Object({ commentId: Uuid });
 export const HashtagParams = Type.Object({ tag: Type.String({ minLength: 1, maxLength: LIMITS.hashtagMax, pattern: '^[\\p{L}\\p{N}_]+$' }) });
 
 export const PageQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(PageLimit) });

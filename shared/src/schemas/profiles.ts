@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS, PROFILE_VISIBILITIES } from '../constants.ts';
 import { Cursor, DisplayName, Handle, NetworkRole, PageLimit, Timestamp, Uuid, Visibility } from './common.ts';
+import { Image } from './media.ts';
 
 export const ProfileLink = Type.Object(
   {
@@ -24,6 +25,7 @@ export const Profile = Type.Object({
   commune: Type.Optional(Type.String()),
   postalCode: Type.Optional(Type.String()),
   links: Type.Optional(Type.Array(ProfileLink)),
+  avatar: Type.Optional(Image),
   isSelf: Type.Boolean(),
 });
 export type Profile = Static<typeof Profile>;
@@ -41,6 +43,7 @@ export const ProfileSettings = Type.Object({
   bioVisibility: Visibility,
   locationVisibility: Visibility,
   linksVisibility: Visibility,
+  avatar: Type.Optional(Image),
 });
 export type ProfileSettings = Static<typeof ProfileSettings>;
 
@@ -79,6 +82,7 @@ export const DirectoryEntry = Type.Object({
   handle: Type.String(),
   displayName: Type.String(),
   commune: Type.Optional(Type.String()),
+  avatar: Type.Optional(Image),
 });
 export type DirectoryEntry = Static<typeof DirectoryEntry>;
 

@@ -4,6 +4,7 @@ import { decodeCursor, paginate } from '#core/cursor.ts';
 import type { Db } from '#core/db.ts';
 import { forbidden, notFound } from '#core/errors.ts';
 import { canChangeRole, canReadOutbox, isAdmin, type Viewer } from '#core/policy.ts';
+import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import * as q from './queries.ts';
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof q.findMember>>>;
@@ -16,6 +17,7 @@ const presentMember = (row: MemberRow): AdminMember => ({
   emailVerified: row.email_verified_at !== null,
   role: row.role,
   createdAt: new Date(row.created_at).toISOString(),
+  ...(row.avatar ? { avatar: presentImage(row.avatar) } : {}),
 });
 
 
@@ -38,7 +40,7 @@ export function createAdminService(deps: { db: Db }) {
         if (!canChangeRole(viewer, target, role)) {
           throw forbidden(target.id === viewer.id ? 'You cannot change your own role.' : 'Your role does not allow this change.');
         }
-        return presentMember(await q.setRole(tx, memberId, role));
+        return presentMember({ ...(await q.setRole(tx, memberId, role)), avatar: target.avatar });
       });
     },
 

@@ -18,9 +18,10 @@ export const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'The network and the signed-in member (or null), in one call: what every page renders with.', response: { 200: PageContext } },
   }, async (request) => {
     const member = request.session?.member;
+    const { network: info, unreadNotifications, avatar } = await network.pageContext(member?.id ?? null);
     return {
-      network: await network.info(),
-      viewer: member ? { id: member.id, handle: member.handle, displayName: member.displayName, role: member.role, emailVerified: member.emailVerified } : null,
+      network: info,
+      viewer: member ? { id: member.id, handle: member.handle, displayName: member.displayName, role: member.role, emailVerified: member.emailVerified, unreadNotifications, ...(avatar ? { avatar } : {}) } : null,
     };
   });
 
@@ -33,6 +34,6 @@ export const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.patch('/admin/network', {
-    schema: { tags: ['admin'], summary: "Change the network's name, tagline or colours (owner and admins).", body: BrandingBody, response: { 200: NetworkInfo, ...errorResponses(400, 401, 403) } },
+    schema: { tags: ['admin'], summary: "Change the network's name, tagline, colours or who may create groups (owner and admins).", body: BrandingBody, response: { 200: NetworkInfo, ...errorResponses(400, 401, 403) } },
   }, async (request) => network.updateBranding(requireViewer(request), request.body));
 };

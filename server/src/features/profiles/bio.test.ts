@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { MARKDOWN_XSS } from '../../testing/xss-payloads.ts';
 
 let t: TestApp;
 let member: Awaited<ReturnType<typeof createMember>>;
@@ -19,46 +20,7 @@ async function bioHtml(bio: string): Promise<string> {
   return (await t.request({ url: `/api/v1/profiles/${member.handle}`, as: reader })).json().bioHtml ?? '';
 }
 
-const XSS = [
-  '<script>alert(1)</script>',
-  '<SCRIPT SRC=//evil.example/x.js></SCRIPT>',
-  '<svg><script>alert(1)</script></svg>',
-  '<scr<script>ipt>alert(1)</scr</script>ipt>',
-  '<<script>script>alert(1)<</script>/script>',
-  '[cliquez](javascript:alert(1))',
-  '[cliquez](JaVaScRiPt:alert(document.cookie))',
-  '[cliquez](&#106;avascript:alert(1))',
-  '[cliquez](javascript&#58;alert(1))',
-  '<a href="javascript:alert(1)">x</a>',
-  '<a href="&#x6A;&#x61;vascript:alert(1)">x</a>',
-  '<a href="java\tscript:alert(1)">x</a>',
-  '<a href="  javascript:alert(1)">x</a>',
-  '[x](vbscript:msgbox(1))',
-  '<b onmouseover="alert(1)">survol</b>',
-  '<p onclick=alert(1)>clic</p>',
-  '<details open ontoggle=alert(1)>',
-  '<img src=x onerror=alert(1)>',
-  '![x](https://evil.example/pixel.png)',
-  '![x](javascript:alert(1))',
-  '<svg onload=alert(1)><circle/></svg>',
-  '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
-  '<a href="data:text/html,<script>alert(1)</script>">x</a>',
-  '<iframe src="https://evil.example"></iframe>',
-  '<iframe srcdoc="<script>alert(1)</script>">',
-  '<style>body{display:none}</style>',
-  '<p style="background:url(javascript:alert(1))">x</p>',
-  '<a href="https://ok.example" style="color:red" onclick="x()">ok</a>',
-  '<a href="https://ok.example"<script>alert(1)</script>',
-  '<img src="x" onerror="alert(1)"',
-  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
-  '<form action="javascript:alert(1)"><button>x</button></form>',
-  '<object data="javascript:alert(1)"></object>',
-  '<embed src="javascript:alert(1)">',
-  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-  '<!--<img src=x onerror=alert(1)>-->',
-  '<a href="//evil.example">protocole relatif</a>',
-  '<https://ok.example/?a=1&b="onmouseover=alert(1)>',
-];
+const XSS = MARKDOWN_XSS;
 
 const TAG = /<[a-z][^>]*>/gi;
 

@@ -3,6 +3,7 @@ import type { DbOrTx } from '#core/db.ts';
 import { escapeLike } from '#core/sql.ts';
 import type { MembersTable } from '#core/database.ts';
 import type { Updateable } from 'kysely';
+import { imageColumn } from '#features/media/service.ts';
 
 const PROFILE_COLUMNS = [
   'id', 'handle', 'display_name', 'role', 'created_at', 'email_verified_at', 'bio', 'bio_html', 'commune', 'postal_code', 'links',
@@ -10,11 +11,11 @@ const PROFILE_COLUMNS = [
 ] as const;
 
 export function findProfileByHandle(db: DbOrTx, handle: string) {
-  return db.selectFrom('members').select(PROFILE_COLUMNS).where(sql<string>`lower(handle)`, '=', handle.toLowerCase()).executeTakeFirst();
+  return db.selectFrom('members').select([...PROFILE_COLUMNS, imageColumn('avatar_id').as('avatar')]).where(sql<string>`lower(handle)`, '=', handle.toLowerCase()).executeTakeFirst();
 }
 
 export function findProfileById(db: DbOrTx, id: string) {
-  return db.selectFrom('members').select(PROFILE_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('members').select([...PROFILE_COLUMNS, imageColumn('avatar_id').as('avatar')]).where('id', '=', id).executeTakeFirst();
 }
 
 export type ProfileRow = NonNullable<Awaited<ReturnType<typeof findProfileById>>>;
@@ -31,7 +32,7 @@ export async function updateProfile(db: DbOrTx, id: string, patch: Updateable<Me
 export function directoryPage(db: DbOrTx, filter: { q?: string; commune?: string; after?: { sortKey: string; id: string }; limit: number }) {
   let query = db
     .selectFrom('members')
-    .select(['id', 'handle', 'display_name', 'commune', 'location_visibility', sql<string>`lower(display_name)`.as('sort_key')])
+    .select(['id', 'handle', 'display_name', 'commune', 'location_visibility', sql<string>`lower(display_name)`.as('sort_key'), imageColumn('avatar_id').as('avatar')])
     .where('listed_in_directory', '=', true)
     .where('email_verified_at', 'is not', null);
   if (filter.q) query = query.where(sql<string>`lower(display_name || ' ' || handle)`, 'like', `%${escapeLike(filter.q)}%`);

@@ -7,6 +7,7 @@ import { renderMarkdown } from '#core/markdown.ts';
 import { canBrowseDirectory, canViewProfile, canViewProfileField, type MaybeViewer, type Viewer } from '#core/policy.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
 import { handleExists } from '#features/accounts/queries.ts';
+import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import * as q from './queries.ts';
 
 /** Shapes a profile for one viewer: a field the viewer may not see is left out, not emptied. */
@@ -22,6 +23,7 @@ export function presentProfile(row: q.ProfileRow, viewer: MaybeViewer): Profile 
     ...(sees(row.location_visibility) && row.commune ? { commune: row.commune } : {}),
     ...(sees(row.location_visibility) && row.postal_code ? { postalCode: row.postal_code } : {}),
     ...(sees(row.links_visibility) && row.links.length > 0 ? { links: row.links } : {}),
+    ...(row.avatar ? { avatar: presentImage(row.avatar) } : {}),
     isSelf: viewer?.id === row.id,
   };
 }
@@ -39,6 +41,7 @@ function presentSettings(row: q.ProfileRow): ProfileSettings {
     bioVisibility: row.bio_visibility,
     locationVisibility: row.location_visibility,
     linksVisibility: row.links_visibility,
+    ...(row.avatar ? { avatar: presentImage(row.avatar) } : {}),
   };
 }
 
@@ -103,6 +106,7 @@ export function createProfilesService(deps: { db: Db }) {
           handle: row.handle,
           displayName: row.display_name,
           ...(row.commune && canViewProfileField(viewer, row.id, row.location_visibility) ? { commune: row.commune } : {}),
+          ...(row.avatar ? { avatar: presentImage(row.avatar) } : {}),
         })),
         nextCursor,
       };

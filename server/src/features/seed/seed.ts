@@ -1,5 +1,7 @@
 import type { Config } from '#core/config.ts';
-import type { Db } from '#core/db.ts';
+import type { Db, DbHandle } from '#core/db.ts';
+import { buildApp } from '../../app.ts';
+import { seedDemoWalls } from './demo-walls.ts';
 import { newId } from '#core/ids.ts';
 import { createMailer } from '#core/mail.ts';
 import { hashPassword } from '#core/password.ts';
@@ -9,6 +11,8 @@ import { createAccountsService } from '#features/accounts/service.ts';
 import { PRIVACY_POLICY_VERSION } from '@caucus/shared/constants.ts';
 import pino from 'pino';
 import { FIRST_NAMES, LAST_NAMES, PLACES } from './names.ts';
+import { scalePlaces } from './places.ts';
+import { seedScaleGroups, seedScalePosts } from './scale-walls.ts';
 
 export const DEMO_PASSWORD = 'Demo-Caucus-2027!';
 
@@ -28,7 +32,8 @@ const DEMO_MEMBERS = [
 ] as const;
 
 /** `caucus seed --demo`: a small, living French network. Safe to run twice. */
-export async function seedDemo(db: Db, config: Config): Promise<string> {
+export async function seedDemo(handle: DbHandle, config: Config): Promise<string> {
+  const { db } = handle;
   const accounts = createAccountsService({ db, mailer: createMailer(config, db, pino({ level: 'warn' })), config });
   let created = 0;
   await db.transaction().execute(async (tx) => {
@@ -54,11 +59,19 @@ export async function seedDemo(db: Db, config: Config): Promise<string> {
       created++;
     }
   });
-  return `Demo network ready: ${created} members added. Log in as camille@demo.caucus.test (or any handle@demo.caucus.test) with the password ${DEMO_PASSWORD}`;
+  const app = await buildApp({ config, db: handle, web: 'none', logger: false });
+  let walls: string;
+  try {
+    await app.ready();
+    walls = await seedDemoWalls(app);
+  } finally {
+    await app.close();
+  }
+  return `Demo network ready: ${created} members added; ${walls} Log in as camille@demo.caucus.test (or any handle@demo.caucus.test) with the password ${DEMO_PASSWORD}`;
 }
 
-/** `caucus seed --scale N`: N verified members with profiles, inserted in batches, for benchmarks. */
-export async function seedScale(db: Db, count: number): Promise<string> {
+/** `caucus seed --scale N`: N verified members with profiles, then groups, follows and posts, for benchmarks. */
+export async function seedScale(db: Db, count: number, walls: { groups: number; posts: number } = { groups: 0, posts: 0 }): Promise<string> {
   const started = Date.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const runTag = Date.now().toString(36);
@@ -91,5 +104,16 @@ export async function seedScale(db: Db, count: number): Promise<string> {
       await tx.insertInto('consents').values(members.map((m) => ({ id: newId(), member_id: m.id, purpose: 'privacy_policy', version: PRIVACY_POLICY_VERSION }))).execute();
     });
   }
-  return `Added ${count} members in ${((Date.now() - started) / 1000).toFixed(1)} s (handles m<i>_${runTag}, password ${DEMO_PASSWORD}).`;
+  const membersDone = Date.now();
+  if (walls.groups > 0) await seedScaleGroups(db, { groups: walls.groups, posts: walls.posts }, scalePlaces());
+  if (walls.groups > 0 && walls.posts > 0) await seedScalePosts(db, walls.posts);
+  return `Added ${count} members in ${((membersDone - started) / 1000).toFixed(1)} s (handles m<i>_${runTag}, password ${DEMO_PASSWORD})`
+    + (walls.groups > 0 ? `, ${walls.groups} groups and ${walls.posts} posts in ${((Date.now() - membersDone) / 1000).toFixed(1)} s.` : '.');
+}
+
+/** `caucus seed --posts P`: more posts on the scale groups (the benchmark grows the network from 50,000 to 500,000 posts). */
+export async function seedMorePosts(db: Db, count: number): Promise<string> {
+  const started = Date.now();
+  await seedScalePosts(db, count);
+  return `Added ${count} posts in ${((Date.now() - started) / 1000).toFixed(1)} s.`;
 }

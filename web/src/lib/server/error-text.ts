@@ -39,6 +39,27 @@ const SIMPLE: Record<string, () => string> = {
   unsupported_media_type: m.error_unsupported_media_type,
   foreign_origin: m.error_foreign_origin,
   internal: m.error_internal,
+  // Groups and membership
+  slug_taken: m.group_error_slug_taken,
+  unknown_territory: m.territory_not_found,
+  already_member: m.group_error_already_member,
+  already_requested: m.group_error_already_requested,
+  already_invited: m.group_error_already_invited,
+  not_a_member: m.group_error_not_a_member,
+  banned: m.group_error_banned,
+  last_organizer: m.group_error_last_organizer,
+  invitation_only: m.group_error_invitation_only,
+  not_pending: m.group_error_not_pending,
+  not_invited: m.group_error_not_invited,
+  invalid_invitation: m.invitation_invalid,
+  group_creation_restricted: m.group_new_restricted,
+  // Walls, posts and follows
+  not_allowed_on_wall: m.wall_error_not_allowed,
+  reply_depth: m.comment_error_reply_depth,
+  deleted: m.post_error_deleted,
+  already_following: m.follow_error_already,
+  not_following: m.follow_error_not_following,
+  cannot_follow_self: m.follow_error_self,
 };
 
 export function errorText(code: string, message: string, params?: Params, field?: string): string {

@@ -7,7 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
   if (locals.me) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
-  return { passwordReset: url.searchParams.has('reset') };
+  const redirectTo = url.searchParams.get('redirectTo');
+  return { passwordReset: url.searchParams.has('reset'), redirectTo: redirectTo && safeRedirectTarget(redirectTo) };
 };
 
 export const actions: Actions = {

@@ -2,11 +2,15 @@ import { redirect } from '@sveltejs/kit';
 import type { SignupBody } from '@caucus/shared/schemas/accounts.ts';
 import { api } from '#lib/server/api.ts';
 import { checked, failFromApi, secret, text } from '#lib/server/form.ts';
+import { rememberNext } from '#lib/server/next-after-signup.ts';
+import { safeRedirectTarget } from '#lib/server/redirect-target.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-  if (locals.me) redirect(303, '/');
-  return { sent: url.searchParams.has('sent') };
+  const redirectTo = url.searchParams.get('redirectTo');
+  if (locals.me) redirect(303, safeRedirectTarget(redirectTo));
+  // Where the visitor was going (an invitation): the login link keeps it, and so does verification.
+  return { sent: url.searchParams.has('sent'), redirectTo: redirectTo && safeRedirectTarget(redirectTo) };
 };
 
 export const actions: Actions = {
@@ -26,6 +30,7 @@ export const actions: Actions = {
       const { password: _, ...values } = body;
       return failFromApi(event, res, values, { submitted: data });
     }
+    rememberNext(event, event.url.searchParams.get('redirectTo'));
     redirect(303, '/signup?sent');
   },
 };

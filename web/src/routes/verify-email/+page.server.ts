@@ -1,14 +1,21 @@
 import { redirect } from '@sveltejs/kit';
 import { api } from '#lib/server/api.ts';
 import { failFromApi, text } from '#lib/server/form.ts';
+import { rememberedNext } from '#lib/server/next-after-signup.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Opening the link does nothing by itself (mail scanners open links too): the member presses a button.
-export const load: PageServerLoad = ({ url }) => ({
-  token: url.searchParams.get('token') ?? '',
-  verified: url.searchParams.has('verified'),
-  resent: url.searchParams.has('resent'),
-});
+export const load: PageServerLoad = (event) => {
+  const { url } = event;
+  const verified = url.searchParams.has('verified');
+  return {
+    token: url.searchParams.get('token') ?? '',
+    verified,
+    resent: url.searchParams.has('resent'),
+    // Back to where the visitor was going when they signed up (an invitation), if they were.
+    next: verified ? rememberedNext(event, { forget: true }) : '/',
+  };
+};
 
 export const actions: Actions = {
   verify: async (event) => {

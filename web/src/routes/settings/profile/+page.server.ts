@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { FIELD_VISIBILITIES, LIMITS, PROFILE_VISIBILITIES, type FieldVisibility } from '@caucus/shared/constants.ts';
+import type { MemberQuota } from '@caucus/shared/schemas/media.ts';
 import type { ProfileLink, ProfileSettings, UpdateProfileBody } from '@caucus/shared/schemas/profiles.ts';
 import { api } from '#lib/server/api.ts';
 import { checked, failFromApi, text, type FormValues } from '#lib/server/form.ts';
@@ -8,8 +9,16 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   requireMember(event);
-  const settings = expectOk(event, await api<ProfileSettings>(event, 'GET', '/api/v1/me/profile'));
-  return { settings, saved: event.url.searchParams.has('saved') };
+  const [settings, quota] = await Promise.all([
+    api<ProfileSettings>(event, 'GET', '/api/v1/me/profile'),
+    api<MemberQuota>(event, 'GET', '/api/v1/me/media-quota'),
+  ]);
+  return {
+    settings: expectOk(event, settings),
+    saved: event.url.searchParams.has('saved'),
+    maxUploadBytes: expectOk(event, quota).maxUploadBytes,
+    avatarDone: event.url.searchParams.get('avatar'),
+  };
 };
 
 export const actions: Actions = {

@@ -1,0 +1,26 @@
+import type { ReactionKind } from '@caucus/shared/constants.ts';
+import { m } from '#lib/paraglide/messages.js';
+
+export const REACTION_EMOJI: Record<ReactionKind, string> = {
+  like: '👍',
+  love: '❤️',
+  applause: '👏',
+  solidarity: '✊',
+  thinking: '🤔',
+};
+
+/** The name a screen reader gives each reaction (the emoji alone would be read as "thumbs up sign"). */
+export function reactionLabel(kind: ReactionKind): string {
+  switch (kind) {
+    case 'like':
+      return m.reaction_like();
+    case 'love':
+      return m.reaction_love();
+    case 'applause':
+      return m.reaction_applause();
+    case 'solidarity':
+      return m.reaction_solidarity();
+    case 'thinking':
+      return m.reaction_thinking();
+  }
+}

@@ -1,0 +1,12 @@
+import type { PostPage } from '@caucus/shared/schemas/posts.ts';
+import { api, withQuery } from '#lib/server/api.ts';
+import { expectOk } from '#lib/server/guards.ts';
+import type { PageServerLoad } from './$types';
+
+// The posts with this hashtag that this viewer may read (the API filters them), newest first.
+export const load: PageServerLoad = async (event) => {
+  const tag = event.params.tag.toLowerCase();
+  const cursor = event.url.searchParams.get('cursor') ?? '';
+  const path = withQuery(`/api/v1/hashtags/${encodeURIComponent(tag)}/posts`, { cursor });
+  return { tag, page: expectOk(event, await api<PostPage>(event, 'GET', path)), paged: cursor !== '' };
+};
