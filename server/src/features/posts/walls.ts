@@ -122,9 +122,12 @@ export function createWallsService(deps: PostsDeps) {
         });
         await attachImagesToPost(tx, viewer, row.id, imageIds);
         await q.replaceHashtags(tx, row.id, text.hashtags, false);
-        if (wall.groupId) await q.touchGroup(tx, wall.groupId, 1);
         const notices = await mentionNotices(tx, text.mentioned, { groupId: wall.groupId, subject: wall.subject, postId: row.id }, viewer.id);
-        return { row, stored: await storeNotifications(tx, notices) };
+        const stored = await storeNotifications(tx, notices);
+        // Last, so that the group's row (its counters) stays locked for as short a time as possible:
+        // everyone posting in one group at once waits on it.
+        if (wall.groupId) await q.touchGroup(tx, wall.groupId, 1);
+        return { row, stored };
       });
       notifications.deliver(stored);
       // Everything a new post shows is known here but its images: no second read of the rest (a hot path).
