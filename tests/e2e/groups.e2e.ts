@@ -118,8 +118,8 @@ describe('local groups in the browser', () => {
     expect(await card.innerText()).toContain('Public');
     await shot(julien, 'groups-near-me');
 
-    // Grenoble itself has no group yet: the empty state says what to do.
-    await julien.getByLabel('Code postal ou commune').fill('38000');
+    // Limoges has no group yet (the demo network has none in the Haute-Vienne or for its region): the empty state says what to do.
+    await julien.getByLabel('Code postal ou commune').fill('87000');
     await julien.getByRole('button', { name: 'Voir les groupes proches' }).click();
     await expect.poll(() => julien.getByText('Aucun groupe ne correspond à cette recherche.').count()).toBe(1);
 
