@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { io as connectLive, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../support/postgres.ts';
+import { dropScratchDatabase, freePort } from '../support/postgres.ts';
 import { caucus, startServer, type RunningServer } from '../support/server.ts';
 
 // Two `caucus serve` processes on one PostgreSQL database, as behind a load balancer: what is
@@ -91,12 +91,7 @@ describe.skipIf(!databaseUrl)('two caucus serve processes on one PostgreSQL (ski
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
     env.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
+    dropDatabase = () => dropScratchDatabase(databaseUrl, name);
     // One after the other: the first applies the migrations.
     a = await startServer({ ...env, PORT: String(await freePort()) }, { quiet: true });
     b = await startServer({ ...env, PORT: String(await freePort()) }, { quiet: true });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { freePort } from '../support/postgres.ts';
+import { dropScratchDatabase, freePort } from '../support/postgres.ts';
 import { caucus, repoRoot, startServer, type RunningServer } from '../support/server.ts';
 
 export const PASSWORD = 'Tulipe-Rouge-2027!';
@@ -43,12 +43,7 @@ export async function startCaucus(options: { prepare?: string[][] } = {}): Promi
     const url = new URL(baseUrl);
     url.pathname = `/${name}`;
     env.DATABASE_URL = url.toString();
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    });
+    cleanups.push(() => dropScratchDatabase(baseUrl, name));
   }
   // Its own files too: the embedded database, when there is no PostgreSQL, and the uploaded media.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'caucus-e2e-'));

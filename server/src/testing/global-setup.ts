@@ -48,7 +48,7 @@ export default async function setup(project: TestProject): Promise<void | (() =>
   return async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`).finally(() => client.end());
+    await dropDatabase(client, TEMPLATE_DB).finally(() => client.end());
   };
 }
 
@@ -70,4 +70,20 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE), again while it meets an autovacuum worker: that worker runs as
+ * another role, which a non-superuser may not end, and it finishes in a moment.
+ */
+export async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }

@@ -11,7 +11,7 @@ import { migrateToLatest } from '../core/migrate.ts';
 import { createAccountsService, type NewAccount } from '../features/accounts/service.ts';
 import { createSession } from '../core/session.ts';
 import { completeSetup } from '../core/settings.ts';
-import { withDatabase } from './global-setup.ts';
+import { dropDatabase, withDatabase } from './global-setup.ts';
 
 export const STRONG_PASSWORD = 'Tulipe-Rouge-2027!';
 export const ORIGIN = 'http://localhost:3000';
@@ -29,7 +29,7 @@ export interface TestApp {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ PUBLIC_URL: ORIGIN, ...env });
   const url = process.env.TEST_DATABASE_URL;
-  let dropDatabase = async () => {};
+  let dropCopy = async () => {};
   let db: DbHandle;
   if (url) {
     const name = `caucus_test_${randomBytes(6).toString('hex')}`;
@@ -38,11 +38,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
     await admin.end();
     db = await openDatabase({ databaseUrl: withDatabase(url, name), poolMax: 5 });
-    dropDatabase = async () => {
+    dropCopy = async () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        await dropDatabase(client, name);
+      } finally {
+        await client.end();
+      }
     };
   } else {
     const template = inject('pgliteTemplate');
@@ -58,7 +61,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async close() {
       await app.close();
       await db.close();
-      await dropDatabase();
+      await dropCopy();
     },
     request({ as, headers, ...options }) {
       const merged: Record<string, string> = { origin: config.publicUrl.origin, ...(headers as Record<string, string>) };

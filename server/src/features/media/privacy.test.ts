@@ -126,6 +126,10 @@ describe('media privacy', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['content-security-policy']).toContain("default-src 'none'");
     expect(Number(response.headers['content-length'])).toBe(response.rawPayload.length);
+    const head = await t.request({ method: 'HEAD', url: image.variants[0]!.url, as: owner.token });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe(response.headers['content-length']);
+    expect((await t.request({ method: 'HEAD', url: image.variants[0]!.url })).statusCode).toBe(404);
     const again = await fetchMedia(t, image.variants[0]!.url, owner.token, { 'if-none-match': String(response.headers.etag) });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);

@@ -56,5 +56,6 @@ export const mediaServing: FastifyPluginAsync = async (app) => {
 };
 
 function notFound(reply: FastifyReply) {
+  reply.removeHeader('etag');
   return reply.status(404).headers({ 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' }).send('Not found');
 }
