@@ -81,6 +81,8 @@ export const PostPage = Type.Object({
   pinned: Type.Optional(Type.Array(Post)),
   posts: Type.Array(Post),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  /** On a wall's pages: whether this viewer may post on it (the policy's answer), for the composer. */
+  canPost: Type.Optional(Type.Boolean()),
 });
 export type PostPage = Static<typeof PostPage>;
 

@@ -200,6 +200,11 @@ describe('profile walls', () => {
     const wall = (await t.request({ url: `/api/v1/profiles/${owner.handle}/posts`, as: stranger.token })).json();
     expect(wall.posts).toHaveLength(2);
     expect(wall.posts[0].viewer.canComment).toBe(true);
+    // The page says who may post there, for the composer: the owner and the followed friend, not the stranger.
+    expect(wall.canPost).toBe(false);
+    for (const writer of [owner, friend]) {
+      expect((await t.request({ url: `/api/v1/profiles/${owner.handle}/posts`, as: writer.token })).json().canPost).toBe(true);
+    }
     // A members-only profile is not there for a visitor.
     expect((await t.request({ url: `/api/v1/profiles/${owner.handle}/posts` })).statusCode).toBe(404);
     expect((await t.request({ url: '/api/v1/profiles/personne_ici/posts', as: stranger.token })).statusCode).toBe(404);

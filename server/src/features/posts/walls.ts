@@ -102,6 +102,7 @@ export function createWallsService(deps: PostsDeps) {
         ...(after ? {} : { pinned: loaded.filter((post) => pinnedIds.has(post.row.id)).map(present) }),
         posts: loaded.filter((post) => !pinnedIds.has(post.row.id)).map(present),
         nextCursor,
+        canPost: canPostOnWall(viewer, wall.subject),
       };
     },
 
