@@ -3,22 +3,14 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, startThrowawayPostgres } from '../support/postgres.ts';
 import { caucus, repoRoot, startServer } from '../support/server.ts';
+import { DURATION_S, measure as measureRoute } from './lib.ts';
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
-
-interface Figure { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number }
-
-async function measure(url: string, headers: Record<string, string> = {}): Promise<Figure> {
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers }); // warm-up
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
-  return { requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
-}
+const measure = (url: string, headers: Record<string, string> = {}) => measureRoute(url, { connections: CONNECTIONS, headers });
 
 async function main(): Promise<void> {
   const external = process.env.BENCH_DATABASE_URL;
