@@ -5,9 +5,9 @@ import type { Config } from './core/config.ts';
 import { dbPlugin, type DbHandle } from './core/db.ts';
 import { installErrorHandler } from './core/http-errors.ts';
 import { mailPlugin } from './core/mail.ts';
-import { pendingMigrations } from './core/migrate.ts';
 import { openapiPlugin } from './core/openapi.ts';
 import { eventsPlugin } from './core/events.ts';
+import { readinessPlugin } from './core/readiness.ts';
 import { realtimePlugin } from './core/realtime.ts';
 import { installValidation } from './core/validation.ts';
 import { jobsPlugin } from './core/jobs.ts';
@@ -79,18 +79,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // Its API under /api/v1, the files under /media, the purge job.
   await app.register(mediaPlugin);
 
-  // Probes are polled every few seconds: keep them out of the log.
-  app.get('/healthz', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
-    try {
-      const pending = await pendingMigrations(app.db);
-      if (pending.length > 0) return reply.status(503).send({ status: 'migrations pending', pending });
-      return { status: 'ready', database: options.db.engine };
-    } catch (error) {
-      app.log.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).send({ status: 'database unreachable' });
-    }
-  });
+  await app.register(readinessPlugin, { config });
 
   await app.register(
     async (api) => {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { loadConfig } from './core/config.ts';
+import { sendControlRequest, type ControlRequest } from './core/control-socket.ts';
+import { controlSocketPathFor, DataDirLockedError } from './core/data-lock.ts';
 import { migrateToLatest } from './core/migrate.ts';
-import { openConfiguredDatabase, startServer, startWorker } from './server.ts';
+import { embeddedDbDir, openConfiguredDatabase, startServer, startWorker } from './server.ts';
 
 const USAGE = `Usage: caucus <command>
 
@@ -18,6 +20,9 @@ const USAGE = `Usage: caucus <command>
                                 add N generated members, G groups (default N × 3 %) with
                                 memberships and follows, and P posts (default N × 50), for benchmarks
   seed --posts P                add P more posts to the scale groups
+
+On the embedded database (no DATABASE_URL), DATA_DIR/db belongs to one process at a time:
+while \`caucus serve\` runs, create-admin and migrate go through it; the other commands wait for a stop.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -26,14 +31,18 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { dev: { type: 'boolean', default: false } } });
-      await startServer(config, { dev: values.dev ?? false });
+      await startServer(config, { dev: values.dev ?? false }).catch((error: unknown) => {
+        if (error instanceof DataDirLockedError) throw new Error(`${error.message} While it runs, \`caucus create-admin\` and \`caucus migrate\` go through it.`, { cause: error });
+        throw error;
+      });
       return;
     }
     case 'worker':
       await startWorker(config);
       return;
     case 'migrate': {
-      const db = await openConfiguredDatabase(config);
+      const db = await openOrAskServer(config, 'migrate', { command: 'migrate' });
+      if (!db) return;
       try {
         const applied = await migrateToLatest(db.db);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
@@ -46,29 +55,33 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, handle: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } } });
       const password = values.password ?? process.env.CAUCUS_ADMIN_PASSWORD;
       if (!values.email || !values.handle || !values.name || !password) throw new UsageError('create-admin needs --email, --handle, --name and a password (--password or CAUCUS_ADMIN_PASSWORD).');
-      const { createAdmin } = await import('./features/admin/create-admin.ts');
-      await withDatabase(config, async (db) => console.log(await createAdmin(db, config, { email: values.email!, handle: values.handle!, displayName: values.name!, password })));
+      const input = { email: values.email, handle: values.handle, displayName: values.name, password };
+      await withDatabase(config, 'create-admin', async (db) => {
+        const { createAdmin } = await import('./features/admin/create-admin.ts');
+        console.log(await createAdmin(db, config, input));
+      }, { command: 'create-admin', ...input });
       return;
     }
     case 'seed': {
       const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, scale: { type: 'string' }, groups: { type: 'string' }, posts: { type: 'string' } } });
-      const seed = await import('./features/seed/seed.ts');
+      // Loaded once the database is ours: a refusal (the server holds it) comes at once.
+      const seed = () => import('./features/seed/seed.ts');
       const whole = (value: string | undefined, name: string, fallback: number): number => {
         if (value === undefined) return fallback;
         const n = Number(value);
         if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number.`);
         return n;
       };
-      if (values.demo) await withDatabase(config, async (_db, handle) => console.log(await seed.seedDemo(handle, config)));
+      if (values.demo) await withDatabase(config, 'seed', async (_db, handle) => console.log(await (await seed()).seedDemo(handle, config)));
       else if (values.scale) {
         const count = whole(values.scale, '--scale', 0);
         if (count < 1) throw new UsageError('seed --scale takes a positive whole number.');
         const groups = whole(values.groups, '--groups', Math.max(1, Math.round(count * 0.03)));
         const posts = whole(values.posts, '--posts', count * 50);
-        await withDatabase(config, async (db) => console.log(await seed.seedScale(db, count, { groups, posts })));
+        await withDatabase(config, 'seed', async (db) => console.log(await (await seed()).seedScale(db, count, { groups, posts })));
       } else if (values.posts) {
         const posts = whole(values.posts, '--posts', 0);
-        await withDatabase(config, async (db) => console.log(await seed.seedMorePosts(db, posts)));
+        await withDatabase(config, 'seed', async (db) => console.log(await (await seed()).seedMorePosts(db, posts)));
       } else throw new UsageError('seed needs --demo, --scale N or --posts P.');
       return;
     }
@@ -79,8 +92,35 @@ async function main(argv: string[]): Promise<void> {
 
 class UsageError extends Error {}
 
-async function withDatabase(config: ReturnType<typeof loadConfig>, run: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['db'], handle: Awaited<ReturnType<typeof openConfiguredDatabase>>) => Promise<void>): Promise<void> {
-  const handle = await openConfiguredDatabase(config);
+/**
+ * Opens the database for `caucus <command>`. When a running `caucus serve` holds the embedded one,
+ * sends it `viaServer` and prints its answer (null: done), or says what to do for the commands it does not run.
+ */
+async function openOrAskServer(config: ReturnType<typeof loadConfig>, command: string, viaServer?: ControlRequest): Promise<Handle | null> {
+  const locked = await openConfiguredDatabase(config, command).catch((error: unknown) => {
+    if (error instanceof DataDirLockedError) return error;
+    throw error;
+  });
+  if (!(locked instanceof DataDirLockedError)) return locked;
+  const server = locked.holder?.command === 'serve';
+  if (!viaServer || !server) {
+    throw new Error(server ? `${locked.message} \`caucus ${command}\` must have the database to itself: stop the server, run \`caucus ${command}\`, then start it again.` : locked.message, { cause: locked });
+  }
+  const socketPath = controlSocketPathFor(embeddedDbDir(config));
+  const answer = await sendControlRequest(socketPath, viaServer).catch((cause: unknown) => {
+    throw new Error(`${locked.message} It does not answer on ${socketPath} (${(cause as Error).message}): if it is starting, try again in a moment; else stop it, then run \`caucus ${command}\` again.`, { cause });
+  });
+  if (!answer.ok) throw new Error(answer.error);
+  console.log(answer.output);
+  return null;
+}
+
+type Handle = Awaited<ReturnType<typeof openConfiguredDatabase>>;
+
+/** Migrates, then runs `run` on the database; on an embedded one held by `caucus serve`, `viaServer` asks that server instead. */
+async function withDatabase(config: ReturnType<typeof loadConfig>, command: string, run: (db: Handle['db'], handle: Handle) => Promise<void>, viaServer?: ControlRequest): Promise<void> {
+  const handle = await openOrAskServer(config, command, viaServer);
+  if (!handle) return;
   try {
     await migrateToLatest(handle.db);
     await run(handle.db, handle);

@@ -65,4 +65,4 @@ export const GROUP_INVITATION_DAYS = 14;
 export const SESSION_COOKIE = 'caucus_session';
 export const LOCALE_COOKIE = 'PARAGLIDE_LOCALE';
 /** The version of the privacy policy a member consents to at sign-up. */
-export const PRIVACY_POLICY_VERSION = '2026-11-01';
+export const PRIVACY_POLICY_VERSION = '2026-12-04';

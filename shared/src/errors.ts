@@ -8,7 +8,7 @@ export const ERROR_CODES = [
   'consent_required', 'wrong_password', 'invalid_cursor', 'rate_limited', 'unauthenticated', 'forbidden',
   'not_found', 'conflict', 'setup_done', 'setup_required', 'last_owner', 'payload_too_large',
   'unsupported_media_type', 'foreign_origin', 'invalid_choice', 'too_many', 'out_of_range', 'internal',
-  'slug_taken', 'unknown_territory', 'already_member', 'already_requested', 'already_invited', 'not_a_member',
+  'slug_taken', 'secret_slug', 'unknown_territory', 'already_member', 'already_requested', 'already_invited', 'not_a_member',
   'banned', 'last_organizer', 'invitation_only', 'not_pending', 'not_invited', 'invalid_invitation', 'already_following',
   'not_following', 'cannot_follow_self', 'group_creation_restricted', 'not_allowed_on_wall', 'reply_depth', 'deleted',
   'quota_exceeded',

@@ -19,10 +19,14 @@ afterAll(async () => {
 });
 
 /** The newest link of a kind mailed to an address, read from the outbox page as the owner. */
+/** The newest link of a kind mailed to an address: reset and verification mails go out by a job, a moment after the answer. */
 async function linkFromOutbox(to: string, path: string): Promise<string> {
-  await ownerPage.goto(`/admin/outbox?to=${encodeURIComponent(to)}`, { waitUntil: 'networkidle' });
-  const href = await ownerPage.locator(`a[href*="${path}?token="]`).first().getAttribute('href');
-  expect(href).toBeTruthy();
+  const link = ownerPage.locator(`a[href*="${path}?token="]`).first();
+  await expect.poll(async () => {
+    await ownerPage.goto(`/admin/outbox?to=${encodeURIComponent(to)}`, { waitUntil: 'networkidle' });
+    return link.count();
+  }).toBeGreaterThan(0);
+  const href = await link.getAttribute('href');
   return new URL(href!).pathname + new URL(href!).search;
 }
 
@@ -54,19 +58,20 @@ describe('a new network, walked through in the browser', () => {
     expect(new URL(ownerPage.url()).pathname).toBe('/');
   });
 
-  it('signs up, verifies the address from the outbox link, and logs in', async () => {
+  it('signs up, verifies the address from the outbox link, logs in, and chooses a handle before anything else', async () => {
     const context = await caucus.newContext();
     const page = await context.newPage();
     await page.goto('/signup', { waitUntil: 'networkidle' });
+    // No handle at sign-up: whether one is taken is nobody's business before they are a member.
+    expect(await page.locator('input[name=handle]').count()).toBe(0);
     await page.locator('input[name=displayName]').fill(militant.name);
-    await page.locator('input[name=handle]').fill(militant.handle);
     await page.locator('input[name=email]').fill(militant.email);
     await page.locator('input[name=password]').fill('court');
     await page.locator('input[name=acceptPrivacyPolicy]').check();
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
     // A weak password is refused beside its field, and the other values are kept.
     await expect.poll(() => page.locator('input[name=password]').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('input[name=handle]').inputValue()).toBe(militant.handle);
+    expect(await page.locator('input[name=displayName]').inputValue()).toBe(militant.name);
     await caucus.screenshot(page, 'signup-error');
 
     await page.locator('input[name=password]').fill(PASSWORD);
@@ -79,7 +84,39 @@ describe('a new network, walked through in the browser', () => {
     await expect.poll(() => page.getByText('Votre adresse est confirmée').count()).toBeGreaterThan(0);
 
     await logIn(page, militant.email, PASSWORD);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/welcome/handle');
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('h1').innerText()).toBe('Choisissez votre identifiant');
+    const field = page.getByLabel('Identifiant', { exact: true });
+    expect(await field.inputValue()).toBe('nadia_haddad'); // suggested from the name
+    await caucus.screenshot(page, 'welcome-handle-desktop');
+    // Until chosen, the network's pages lead back here; her settings stay open.
+    await page.goto('/members', { waitUntil: 'networkidle' });
+    expect(new URL(page.url()).pathname).toBe('/welcome/handle');
+    await page.goto('/settings', { waitUntil: 'networkidle' });
+    expect(new URL(page.url()).pathname).toBe('/settings');
+
+    // On a phone, without JavaScript: a taken handle is an error under the field, for her only.
+    const phone = await caucus.browser.newContext({ baseURL: caucus.url, javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'fr-FR' });
+    const phonePage = await phone.newPage();
+    await logIn(phonePage, militant.email, PASSWORD);
+    await expect.poll(() => new URL(phonePage.url()).pathname).toBe('/welcome/handle');
+    await phonePage.waitForLoadState('networkidle');
+    await phonePage.getByLabel('Identifiant', { exact: true }).fill('Camille');
+    await phonePage.getByRole('button', { name: 'Choisir cet identifiant' }).click();
+    await expect.poll(() => phonePage.getByLabel('Identifiant', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await phonePage.locator('#handle-error').innerText()).toBe('Cet identifiant est déjà pris.');
+    expect(await phonePage.getByLabel('Identifiant', { exact: true }).getAttribute('aria-describedby')).toBe('handle-hint handle-error');
+    await caucus.screenshot(phonePage, 'welcome-handle-phone-taken');
+    await phone.close();
+
+    await page.goto('/welcome/handle', { waitUntil: 'networkidle' });
+    await field.fill(militant.handle);
+    await page.getByRole('button', { name: 'Choisir cet identifiant' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
     await expect.poll(() => page.locator('h1').innerText()).toContain('Nadia');
+    await page.goto('/welcome/handle', { waitUntil: 'networkidle' });
+    expect(new URL(page.url()).pathname).toBe('/'); // chosen once; later changes are in the profile settings
     await context.close();
   });
 

@@ -313,7 +313,6 @@ describe('local groups in the browser', () => {
     await expect.poll(() => new URL(newcomer.url()).pathname).toBe('/signup');
     await newcomer.waitForLoadState('networkidle');
     await newcomer.locator('input[name=displayName]').fill('Nour Benali');
-    await newcomer.locator('input[name=handle]').fill('nour_b');
     await newcomer.locator('input[name=email]').fill(email);
     await newcomer.locator('input[name=password]').fill(PASSWORD);
     await newcomer.locator('input[name=acceptPrivacyPolicy]').check();
@@ -329,6 +328,11 @@ describe('local groups in the browser', () => {
     await newcomer.getByLabel('Adresse e-mail').fill(email);
     await newcomer.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
     await newcomer.getByRole('button', { name: 'Se connecter' }).click();
+    // The handle first, then on to the invitation.
+    await expect.poll(() => new URL(newcomer.url()).pathname).toBe('/welcome/handle');
+    await newcomer.waitForLoadState('networkidle');
+    await newcomer.getByLabel('Identifiant', { exact: true }).fill('nour_b');
+    await newcomer.getByRole('button', { name: 'Choisir cet identifiant' }).click();
     await expect.poll(() => new URL(newcomer.url()).pathname).toBe(new URL(invitation, caucus.url).pathname);
     await newcomer.waitForLoadState('networkidle');
     await shot(newcomer, 'invitation-member');

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,10 @@ import pg from 'pg';
 
 export interface ThrowawayPostgres {
   url: string;
+  /** Takes the server down under its clients: a fast shutdown, or a crash (SIGKILL of the postmaster). */
+  halt(how: 'fast' | 'crash'): Promise<void>;
+  /** Starts it again, same port and data, once the last process of the old one has gone. */
+  resume(): Promise<void>;
   stop(): void;
 }
 
@@ -40,9 +44,28 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   const port = await freePort();
   run('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  run('pg_ctl', ['-D', dir, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  const start = () => run('pg_ctl', ['-D', dir, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async halt(how) {
+      if (how === 'fast') return run('pg_ctl', ['-D', dir, '-w', '-m', 'fast', 'stop']);
+      const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      // Bounded: an unreaped postmaster stays a zombie (still "alive") where PID 1 reaps nothing.
+      for (let waited = 0; isAlive(pid) && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+    async resume() {
+      // After a crash the backends leave on their own in a moment; until then the data dir is in use.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return start();
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    },
     stop() {
       const args = ['-D', dir, '-m', 'fast', 'stop'];
       if (asRoot) spawnSync('runuser', ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), ...args], { stdio: 'ignore' });
@@ -50,6 +73,15 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

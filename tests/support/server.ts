@@ -13,13 +13,24 @@ export interface RunningServer {
 
 /** Runs `caucus <args>` to completion, throwing with its output when it fails. */
 export async function caucus(args: string[], env: Record<string, string>): Promise<string> {
+  const { code, output } = await runCaucus(args, env);
+  if (code !== 0) throw new Error(`caucus ${args.join(' ')} failed (${code}):\n${output}`);
+  return output;
+}
+
+/**
+ * Runs `caucus <args>` to completion and gives back its exit code and output, whatever they are;
+ * killed after `timeoutMs` (code null), so that a command that should have stopped cannot hang a test.
+ */
+export async function runCaucus(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['server/src/cli.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`caucus ${args.join(' ')} failed (${code}):\n${output}`);
-  return output.trim();
+  clearTimeout(timer);
+  return { code, output: output.trim() };
 }
 
 /** Starts the built `caucus serve` on loopback and waits until /readyz answers 200. */

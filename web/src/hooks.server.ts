@@ -28,6 +28,20 @@ const handleSetup: Handle = ({ event, resolve }) => {
   return resolve(event);
 };
 
+// Pages a member who has not chosen a handle yet may still open: the choice itself, leaving, and
+// what concerns their account and their data.
+const OPEN_BEFORE_HANDLE = /^\/(welcome\/handle|logout|settings(\/.*)?|privacy|language|verify-email|confirm-email|brand\.css|favicon\.svg)$/;
+
+/** A new member chooses their handle before anything else (sign-up takes none: see the welcome page). */
+const handleChoice: Handle = ({ event, resolve }) => {
+  const me = event.locals.me;
+  if (me && !me.handleChosen && !OPEN_BEFORE_HANDLE.test(event.url.pathname)) {
+    const back = event.request.method === 'GET' ? event.url.pathname + event.url.search : '/';
+    redirect(303, back === '/' ? '/welcome/handle' : `/welcome/handle?redirectTo=${encodeURIComponent(back)}`);
+  }
+  return resolve(event);
+};
+
 /** Headers no page should go without: no referrer with tokens in it, no shared caching. */
 const handleHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
@@ -37,7 +51,7 @@ const handleHeaders: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(handleLocale, handleHeaders, handleSession, handleSetup);
+export const handle = sequence(handleLocale, handleHeaders, handleSession, handleSetup, handleChoice);
 
 // Unknown errors keep SvelteKit's generic answer (the page shows a translated one); only the log gets the details.
 export const handleError: HandleServerError = ({ kind, error }) => {

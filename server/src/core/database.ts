@@ -40,6 +40,8 @@ export interface MembersTable {
   location_visibility: WithDefault<FieldVisibility>;
   links_visibility: WithDefault<FieldVisibility>;
   avatar_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the current handle was chosen; null while it is the provisional one sign-up gave. */
+  handle_chosen_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -79,6 +81,13 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string;
+  created_at: Timestamp;
+}
+
+/** A browser that logged in to a member's account (device cookie): only the token's SHA-256. */
+export interface TrustedDevicesTable {
+  token_hash: string;
+  member_id: string;
   created_at: Timestamp;
 }
 
@@ -255,6 +264,7 @@ export interface Database {
   email_tokens: EmailTokensTable;
   outbox: OutboxTable;
   rate_limits: RateLimitsTable;
+  trusted_devices: TrustedDevicesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_invitations: GroupInvitationsTable;

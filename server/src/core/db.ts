@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import fp from 'fastify-plugin';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { acquireDataLock } from './data-lock.ts';
 import type { Database } from './database.ts';
 
 export type Db = Kysely<Database>;
@@ -19,15 +21,31 @@ export interface DbHandle {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /**
+ * For every pool on a PostgreSQL server: a server that cannot be reached fails a request after a
+ * few seconds instead of holding it, and a half-open connection (the host gone) is noticed.
+ */
+export const RESILIENT_CONNECTIONS = { connectionTimeoutMillis: 5_000, keepAlive: true } satisfies pg.PoolConfig;
+
+/**
+ * The pool listens for errors only on its idle connections: one lost while checked out (a
+ * transaction between two statements, a LISTEN) emits an 'error' nobody hears, which ends the
+ * process. Its query already fails with that error, and the pool drops it on release.
+ */
+export function survivePoolConnectionLoss(pool: pg.Pool): void {
+  pool.on('connect', (client) => client.on('error', () => undefined));
+}
+
+/**
  * Opens the store of record: a PostgreSQL server when a URL is given, else the embedded PGlite
  * engine in `dataDir` (or in memory for `memory://`), both behind the same `pg` Pool.
  */
-export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: string; pgliteDump?: Blob; poolMax?: number }): Promise<DbHandle> {
+export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: string; pgliteDump?: Blob; poolMax?: number; /** Names the opener in the folder's lock, for the next one (`serve`, `migrate`…). */ pgliteOwner?: string }): Promise<DbHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 20 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax ?? 20, ...RESILIENT_CONNECTIONS });
     // An idle connection dropped by the server (restart, failover) must not bring the process down;
     // the pool replaces it, and /readyz reports while the database is away.
     pool.on('error', (error) => console.error(`database connection lost: ${error.message}`));
+    survivePoolConnectionLoss(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     // Kysely ends the pool only if it ran a query itself; the job queue and the session lookup use the pool directly.
     const close = async () => {
@@ -40,9 +58,27 @@ export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: 
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const dir = options.pgliteDir ?? 'memory://';
-  if (!dir.startsWith('memory://')) await mkdir(path.dirname(dir), { recursive: true });
-  // A dump (tests: a migrated template) skips initdb, which costs seconds.
-  const pglite = await PGlite.create(dir, { extensions: { pg_trgm }, ...(options.pgliteDump ? { loadDataDir: options.pgliteDump } : {}) });
+  const onDisk = !dir.startsWith('memory://');
+  if (onDisk) await mkdir(path.dirname(dir), { recursive: true });
+  // The folder belongs to one process: taken before PGlite reads a byte of it, released on close.
+  const lock = onDisk ? await acquireDataLock(dir, options.pgliteOwner ?? 'caucus') : null;
+  let pglite: InstanceType<typeof PGlite>;
+  try {
+    const durable = onDisk ? await import('./durable-node-fs.ts') : null;
+    const fresh = onDisk && !existsSync(path.join(dir, 'PG_VERSION'));
+    pglite = await PGlite.create({
+      dataDir: dir,
+      extensions: { pg_trgm },
+      // On disk, every commit reaches the disk before it is acknowledged (durable-node-fs.ts).
+      ...(durable ? { fs: new durable.DurableNodeFS(dir), startParams: durable.durableStartParams } : {}),
+      // A dump (tests: a migrated template) skips initdb, which costs seconds.
+      ...(options.pgliteDump ? { loadDataDir: options.pgliteDump } : {}),
+    });
+    if (durable && fresh) durable.syncTree(dir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -50,8 +86,12 @@ export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: 
     pool,
     engine: 'pglite',
     close: async () => {
-      await db.destroy();
-      await pglite.close();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

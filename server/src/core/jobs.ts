@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { PgBoss, type JobResult, type SendOptions } from 'pg-boss';
 import type { DbHandle } from './db.ts';
+import { classifyOutage } from './outages.ts';
 
 /**
  * Job names and their data. A feature that queues work adds its own entry from its folder:
@@ -57,7 +58,12 @@ export const jobsPlugin = fp<{ handle: DbHandle }>(async (app, { handle }) => {
     persistWarnings: false,
     monitorVacuum: false,
   });
-  boss.on('error', (error) => app.log.error({ err: error }, 'job queue error'));
+  // While the database is away, every worker's poll fails until it is back (they keep polling and
+  // resume by themselves): a warning each, not an error.
+  boss.on('error', (error) => {
+    if (classifyOutage(error)) app.log.warn({ err: error }, 'job queue: database unavailable');
+    else app.log.error({ err: error }, 'job queue error');
+  });
   boss.on('warning', (warning) => app.log.warn({ warning }, 'job queue warning'));
 
   const handlers = new Map<string, { handler: JobHandler<JobName>; options: WorkOptions }>();

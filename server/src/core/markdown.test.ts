@@ -67,7 +67,17 @@ describe('post text: mentions and hashtags', () => {
     expect(html).not.toContain('class="mention"');
   });
 
-  it('keeps classes other than mention and hashtag out of raw HTML', () => {
-    expect(render('<a href="/members/x" class="mention evil" onclick="x()">x</a>').html).toBe('<p><a href="/members/x" rel="nofollow noopener noreferrer ugc" class="mention">x</a></p>');
+  it('fake mentions: raw HTML never keeps a class, so only the renderer makes mention and hashtag links', () => {
+    const forged = render('Voir <a class="mention" href="https://evil.example/camille">@camille</a> et <a href="/members/x" class="mention evil" onclick="x()">x</a> <a class="hashtag" href="https://evil.example">#lyon</a>', ['camille']);
+    expect(forged.html).toBe(
+      '<p>Voir <a href="https://evil.example/camille" rel="nofollow noopener noreferrer ugc">@camille</a> et ' +
+        '<a href="/members/x" rel="nofollow noopener noreferrer ugc">x</a> <a href="https://evil.example" rel="nofollow noopener noreferrer ugc">#lyon</a></p>',
+    );
+    // The real ones beside them keep their look, and the renderer's mark never reaches the HTML.
+    const real = render('@camille #lyon <a class="mention" href="https://evil.example">@camille</a>', ['camille']).html;
+    expect(real.match(/class="mention"/g)).toHaveLength(1);
+    expect(real).toContain('<a href="/members/camille" rel="nofollow noopener noreferrer ugc" class="mention">@camille</a>');
+    expect(real).toContain('class="hashtag">#lyon</a>');
+    expect(real).not.toContain('data-caucus');
   });
 });

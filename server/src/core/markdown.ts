@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Marked, type Token, type TokensList } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 
@@ -31,6 +32,12 @@ const HASHTAG = /^#((?=[\p{N}_]*\p{L})[\p{L}\p{N}_]{1,50})(?![\p{L}\p{N}_])/u;
 // Where a mention or a hashtag may begin: after a non-word character ('&' too: `&#106;` is an entity).
 const START = /(?<![\p{L}\p{N}_&])[@#](?=[\p{L}\p{N}_])/u;
 
+// Marks the links this renderer makes, so the sanitizer tells them from raw HTML in the text: a
+// post could otherwise hold `<a class="mention" href="https://…">@camille</a>`, a mention's look
+// leading off-site. Unknown outside this process, it never reaches the stored HTML.
+const RENDERER_MARK = randomBytes(16).toString('hex');
+const MARK_ATTRIBUTE = 'data-caucus-mark';
+
 interface MentionToken { type: 'mention'; raw: string; handle: string; href?: string }
 interface HashtagToken { type: 'hashtag'; raw: string; text: string; tag: string }
 
@@ -58,7 +65,7 @@ postMarked.use({
       },
       renderer: (token) => {
         const mention = token as unknown as MentionToken;
-        return mention.href ? `<a href="${mention.href}" class="mention">@${mention.handle}</a>` : mention.raw;
+        return mention.href ? `<a href="${mention.href}" class="mention" ${MARK_ATTRIBUTE}="${RENDERER_MARK}">@${mention.handle}</a>` : mention.raw;
       },
     },
     {
@@ -73,7 +80,7 @@ postMarked.use({
       },
       renderer: (token) => {
         const hashtag = token as unknown as HashtagToken;
-        return `<a href="/hashtags/${encodeURIComponent(hashtag.tag)}" class="hashtag">#${hashtag.text}</a>`;
+        return `<a href="/hashtags/${encodeURIComponent(hashtag.tag)}" class="hashtag" ${MARK_ATTRIBUTE}="${RENDERER_MARK}">#${hashtag.text}</a>`;
       },
     },
   ],
@@ -84,9 +91,14 @@ const POST_ALLOWED: sanitizeHtml.IOptions = {
   allowedAttributes: { a: ['href', 'rel', 'class'] },
   allowedClasses: { a: ['mention', 'hashtag'] },
   transformTags: {
+    // Only the renderer's own links keep their class; any class typed by the author is dropped.
     a: (tagName, attribs) => ({
       tagName,
-      attribs: { href: attribs.href ?? '', rel: 'nofollow noopener noreferrer ugc', ...(attribs.class ? { class: attribs.class } : {}) },
+      attribs: {
+        href: attribs.href ?? '',
+        rel: 'nofollow noopener noreferrer ugc',
+        ...(attribs.class && attribs[MARK_ATTRIBUTE] === RENDERER_MARK ? { class: attribs.class } : {}),
+      },
     }),
   },
 };

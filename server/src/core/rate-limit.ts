@@ -10,12 +10,19 @@ export interface RateRule {
 }
 
 export const RATE_RULES = {
+  // Logins without a device cookie of the account (OWASP's "untrusted clients"): per address, per
+  // account and address (one address alone cannot trip the next rule), per account.
   loginPerIp: { name: 'login:ip', limit: 100, windowSeconds: 15 * 60 },
+  loginPerAccountAndIp: { name: 'login:account-ip', limit: 5, windowSeconds: 15 * 60 },
   loginPerAccount: { name: 'login:account', limit: 10, windowSeconds: 15 * 60 },
+  // Logins from a browser that logged in to the account before: counted for that browser only.
+  loginPerDevice: { name: 'login:device', limit: 10, windowSeconds: 15 * 60 },
   signupPerIp: { name: 'signup:ip', limit: 50, windowSeconds: 60 * 60 },
   mailPerIp: { name: 'mail:ip', limit: 30, windowSeconds: 60 * 60 },
   mailPerAccount: { name: 'mail:account', limit: 5, windowSeconds: 60 * 60 },
   passwordPerAccount: { name: 'password:account', limit: 10, windowSeconds: 15 * 60 },
+  // Each try tells a signed-in member whether a handle is taken: enough to choose, too few to list members.
+  handlePerMember: { name: 'handle:member', limit: 20, windowSeconds: 15 * 60 },
   // Per member, never global: a busy evening of a whole network must not trip it.
   postPerMember: { name: 'post:member', limit: 30, windowSeconds: 60 },
   commentPerMember: { name: 'comment:member', limit: 60, windowSeconds: 60 },
@@ -24,8 +31,9 @@ export const RATE_RULES = {
 /**
  * Counts one hit of `subject` against `rule` in PostgreSQL, so every process shares the counter,
  * and refuses with 429 past the limit. A fixed window is enough for abuse control.
+ * `onLimitReached` runs once per window, on the first hit refused (the counter is atomic).
  */
-export async function hitRateLimit(db: DbOrTx, rule: RateRule, subject: string): Promise<void> {
+export async function hitRateLimit(db: DbOrTx, rule: RateRule, subject: string, onLimitReached?: () => Promise<void>): Promise<void> {
   const key = `${rule.name}:${subject}`;
   const window = `${rule.windowSeconds} seconds`;
   const { rows } = await sql<{ hits: number; retry: number }>`
@@ -36,6 +44,7 @@ export async function hitRateLimit(db: DbOrTx, rule: RateRule, subject: string):
     RETURNING hits, ceil(extract(epoch FROM (window_start + ${window}::interval - now())))::int AS retry`.execute(db);
   const row = rows[0];
   if (row && row.hits > rule.limit) {
+    if (row.hits === rule.limit + 1) await onLimitReached?.();
     const minutes = Math.max(1, Math.ceil(row.retry / 60));
     throw new AppError(429, 'rate_limited', `Too many attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`);
   }

@@ -7,6 +7,7 @@ import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
 import type { LiveClientEvents, WatchTarget } from '@caucus/shared/events.ts';
 import { groupRoomAccess, isActiveMember, parseWatchTarget, resolveWatch, roomsOnConnect, watchKey } from '#features/groups/live-rooms.ts';
 import type { Config } from './config.ts';
+import { RESILIENT_CONNECTIONS, survivePoolConnectionLoss } from './db.ts';
 import { rooms } from './events.ts';
 import type { Viewer } from './policy.ts';
 import { validateSessionToken, type SessionMember } from './session.ts';
@@ -15,6 +16,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     io: Server;
     live: LiveSessions & LiveRooms;
+    /** False while the cross-process adapter has no LISTEN connection (PostgreSQL away, or just back). */
+    liveListening(): boolean;
   }
 }
 
@@ -75,7 +78,14 @@ export const realtimePlugin = fp<{ config: Config; crossProcess?: boolean }>(asy
   // everything its rooms get.
   io.use(async (socket, next) => {
     const token = parseCookie(socket.request.headers.cookie ?? '', SESSION_COOKIE);
-    const session = token ? await validateSessionToken(app.dbHandle, token).catch(() => null) : null;
+    let session;
+    try {
+      session = token ? await validateSessionToken(app.dbHandle, token) : null;
+    } catch (error) {
+      // The database away is not a signed-out member: the client may try again.
+      app.log.warn({ err: error }, 'could not check a live connection\'s session');
+      return next(new Error('unavailable'));
+    }
     if (!session) return next(new Error('unauthenticated'));
     try {
       socket.data.initialRooms = await roomsOnConnect(app.db, viewerOf(session.member));
@@ -171,6 +181,7 @@ export const realtimePlugin = fp<{ config: Config; crossProcess?: boolean }>(asy
   };
 
   app.decorate('io', io as unknown as Server);
+  app.decorate('liveListening', () => adapter?.listening() ?? true);
   app.decorate('live', live);
   // Before Fastify closes the HTTP server: end live connections so shutdown does not wait on them.
   app.addHook('preClose', async () => {
@@ -183,19 +194,48 @@ export const realtimePlugin = fp<{ config: Config; crossProcess?: boolean }>(asy
 /**
  * socket.io's PostgreSQL adapter (LISTEN/NOTIFY), on a small pool of its own since one connection
  * stays LISTENing: rooms, broadcasts and server-side emits then span every process on the database.
+ * When PostgreSQL restarts, the adapter LISTENs again on a new connection by itself (every ~2 s
+ * until it is back); events published meanwhile are lost, as with any restart of a process.
  */
 function crossProcessAdapter(app: FastifyInstance) {
-  const pool = new pg.Pool({ ...app.dbHandle.pool.options, max: 3 });
+  const pool = new pg.Pool({ ...app.dbHandle.pool.options, max: 3, ...RESILIENT_CONNECTIONS });
   let closing = false;
   pool.on('error', (error) => app.log.warn({ err: error }, 'live adapter: database connection lost'));
+  survivePoolConnectionLoss(pool);
+  const listener = listenerPool(pool);
   return {
-    create: createAdapter(pool, { errorHandler: (error) => void (closing || app.log.warn({ err: error }, 'live adapter failed')) }),
+    listening: listener.listening,
+    create: createAdapter(listener.pool, { errorHandler: (error) => void (closing || app.log.warn({ err: error }, 'live adapter failed')) }),
     async close(io: { of(name: '/'): { adapter: { close(): unknown } } }) {
       closing = true;
       io.of('/').adapter.close();
       await pool.end();
     },
   };
+}
+
+/**
+ * The adapter checks out its LISTEN connection and never gives it back, not even when the
+ * connection dies: three restarts would use up the pool, and it would hear nothing again. What it
+ * is handed here goes back to the pool (to be thrown away) when its connection ends; `listening`
+ * says whether it holds a live one (/readyz waits for it after an outage: events sent by other
+ * processes before it LISTENs again are lost).
+ */
+function listenerPool(pool: pg.Pool) {
+  let live = 0;
+  const wrapped = {
+    query: pool.query.bind(pool),
+    async connect() {
+      const client = await pool.connect();
+      live += 1;
+      client.once('end', () => {
+        live -= 1;
+        client.release(new Error('the LISTEN connection ended'));
+      });
+      return client;
+    },
+  };
+  return { pool: wrapped as unknown as pg.Pool, listening: () => live > 0 };
 }
 
 function parseCookie(header: string, name: string): string | undefined {

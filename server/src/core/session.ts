@@ -15,6 +15,8 @@ export interface SessionMember {
   displayName: string;
   role: NetworkRole;
   emailVerified: boolean;
+  /** False while the member has the provisional handle given at sign-up. */
+  handleChosen: boolean;
 }
 
 export interface ValidSession {
@@ -46,12 +48,14 @@ interface SessionLookupRow {
   display_name: string;
   role: NetworkRole;
   email_verified_at: Date | null;
+  handle_chosen: boolean;
 }
 
 // Every signed-in request runs this: a named statement, so PostgreSQL parses and plans it once per connection.
 const SESSION_LOOKUP = {
   name: 'caucus_session_lookup',
-  text: `SELECT s.id, s.public_id, s.expires_at, s.last_seen_at, m.id AS member_id, m.handle, m.display_name, m.role, m.email_verified_at
+  text: `SELECT s.id, s.public_id, s.expires_at, s.last_seen_at, m.id AS member_id, m.handle, m.display_name, m.role, m.email_verified_at,
+    m.handle_chosen_at IS NOT NULL AS handle_chosen
     FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id = $1`,
 };
 
@@ -77,7 +81,7 @@ export async function validateSessionToken(handle: Pick<DbHandle, 'db' | 'pool'>
     publicId: row.public_id,
     expiresAt,
     renewed,
-    member: { id: row.member_id, handle: row.handle, displayName: row.display_name, role: row.role, emailVerified: row.email_verified_at !== null },
+    member: { id: row.member_id, handle: row.handle, displayName: row.display_name, role: row.role, emailVerified: row.email_verified_at !== null, handleChosen: row.handle_chosen },
   };
 }
 

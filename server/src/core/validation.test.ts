@@ -14,10 +14,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type Response = Awaited<ReturnType<TestApp['request']>>;
-const valid = { email: 'new.member@example.org', password: STRONG_PASSWORD, displayName: 'Nouvelle Membre', handle: 'nouvelle', acceptPrivacyPolicy: true };
+const valid = { email: 'new.member@example.org', password: STRONG_PASSWORD, displayName: 'Nouvelle Membre', acceptPrivacyPolicy: true };
 const signup = (payload: unknown, headers: Record<string, string> = {}) =>
   t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
 const patchProfile = (payload: unknown) => t.request({ method: 'PATCH', url: '/api/v1/me/profile', as: member.token, payload: payload as object });
+const putHandle = (payload: unknown) => t.request({ method: 'PUT', url: '/api/v1/me/handle', as: member.token, payload: payload as object });
 
 function expectError(response: Response, status: number, code: string, field?: string, fieldCode = code) {
   expect(response.statusCode, response.body).toBe(status);
@@ -61,9 +62,10 @@ describe('bad input', () => {
   });
 
   it('refuses wrong types, field by field', async () => {
-    const body = await expectSignupRefused({ ...valid, email: 42, acceptPrivacyPolicy: 'yes', handle: ['nouvelle'] }, 400, 'invalid_input', 'email', 'wrong_type');
+    const body = await expectSignupRefused({ ...valid, email: 42, acceptPrivacyPolicy: 'yes', displayName: ['Nouvelle'] }, 400, 'invalid_input', 'email', 'wrong_type');
     expect(body.fields.acceptPrivacyPolicy.code).toBe('wrong_type');
-    expect(body.fields.handle.code).toBe('wrong_type');
+    expect(body.fields.displayName.code).toBe('wrong_type');
+    expectError(await putHandle({ handle: ['nouvelle'] }), 400, 'invalid_input', 'handle', 'wrong_type');
     // No coercion of bodies: "true" is not true, 1 is not "1".
     await expectSignupRefused({ ...valid, acceptPrivacyPolicy: 'true' }, 400, 'invalid_input', 'acceptPrivacyPolicy', 'wrong_type');
     expectError(await patchProfile({ listedInDirectory: 1 }), 400, 'invalid_input', 'listedInDirectory', 'wrong_type');
@@ -75,7 +77,7 @@ describe('bad input', () => {
 
   it('names every missing field', async () => {
     const body = await expectSignupRefused({}, 400, 'invalid_input', 'email', 'required');
-    expect(Object.keys(body.fields).sort()).toEqual(['acceptPrivacyPolicy', 'displayName', 'email', 'handle', 'password']);
+    expect(Object.keys(body.fields).sort()).toEqual(['acceptPrivacyPolicy', 'displayName', 'email', 'password']);
     for (const field of Object.values(body.fields) as Array<{ code: string }>) expect(field.code).toBe('required');
     await expectSignupRefused({ ...valid, displayName: '' }, 400, 'invalid_input', 'displayName', 'required');
   });
@@ -93,12 +95,12 @@ describe('bad input', () => {
 
   it('refuses over-long strings and says the limit', async () => {
     const body = await expectSignupRefused(
-      { ...valid, displayName: 'x'.repeat(81), handle: 'h'.repeat(31), password: `${STRONG_PASSWORD}${'x'.repeat(256)}`, email: `${'a'.repeat(250)}@example.org` },
+      { ...valid, displayName: 'x'.repeat(81), password: `${STRONG_PASSWORD}${'x'.repeat(256)}`, email: `${'a'.repeat(250)}@example.org` },
       400, 'invalid_input', 'displayName', 'too_long',
     );
     expect(body.fields.displayName.params).toEqual({ max: 80 });
-    expect(body.fields.handle.code).toBe('too_long');
     expect(body.fields.password.code).toBe('too_long');
+    expectError(await putHandle({ handle: 'h'.repeat(31) }), 400, 'invalid_input', 'handle', 'too_long');
     expect(['too_long', 'invalid_email']).toContain(body.fields.email.code);
     expectError(await patchProfile({ bio: 'x'.repeat(2001) }), 400, 'invalid_input', 'bio', 'too_long');
     expectError(await patchProfile({ commune: 'x'.repeat(101) }), 400, 'invalid_input', 'commune', 'too_long');
@@ -111,7 +113,7 @@ describe('bad input', () => {
 
   it('refuses a handle with other characters than letters, digits and underscores', async () => {
     for (const handle of ['with space', 'accentué', 'dash-ed', 'dot.ted', '../admin']) {
-      await expectSignupRefused({ ...valid, handle }, 400, 'invalid_input', 'handle', 'invalid_handle');
+      expectError(await putHandle({ handle }), 400, 'invalid_input', 'handle', 'invalid_handle');
     }
   });
 
@@ -134,7 +136,7 @@ describe('bad input', () => {
 
   it('answers a taken handle with 409 handle_taken on its field, in any case', async () => {
     const other = await createMember(t);
-    await expectSignupRefused({ ...valid, handle: 'taken_handle' }, 409, 'handle_taken', 'handle');
+    expectError(await t.request({ method: 'PUT', url: '/api/v1/me/handle', as: other.token, payload: { handle: 'taken_handle' } }), 409, 'handle_taken', 'handle');
     expectError(await t.request({ method: 'PATCH', url: '/api/v1/me/profile', as: other.token, payload: { handle: 'taken_HANDLE' } }), 409, 'handle_taken', 'handle');
     // One's own handle in another case is not taken.
     const own = await t.request({ method: 'PATCH', url: '/api/v1/me/profile', as: other.token, payload: { handle: other.handle.toUpperCase() } });
@@ -146,7 +148,7 @@ describe('bad input', () => {
   });
 
   it('refuses a verification token that expired, was used, or never existed', async () => {
-    expect((await signup({ ...valid, email: 'token.case@example.org', handle: 'token_case' })).statusCode).toBe(202);
+    expect((await signup({ ...valid, email: 'token.case@example.org' })).statusCode).toBe(202);
     const token = (await lastMailTo(t, 'token.case@example.org'))!.token!;
     const verify = (value: string) => t.request({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: value } });
 

@@ -1,11 +1,16 @@
 import { Type, type Static } from 'typebox';
 import { DisplayName, Email, Handle, NetworkRole, Password, Timestamp, Uuid } from './common.ts';
 
+// No handle here: an answer about a handle would tell anyone who is a member. The member chooses
+// it once signed in, with ChooseHandleBody.
 export const SignupBody = Type.Object(
-  { email: Email, password: Password, displayName: DisplayName, handle: Handle, acceptPrivacyPolicy: Type.Boolean() },
+  { email: Email, password: Password, displayName: DisplayName, acceptPrivacyPolicy: Type.Boolean() },
   { additionalProperties: false },
 );
 export type SignupBody = Static<typeof SignupBody>;
+
+export const ChooseHandleBody = Type.Object({ handle: Handle }, { additionalProperties: false });
+export type ChooseHandleBody = Static<typeof ChooseHandleBody>;
 
 export const LoginBody = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: 256 }) },
@@ -44,6 +49,7 @@ export const Me = Type.Object({
   emailVerified: Type.Boolean(),
   pendingEmail: Type.Union([Type.String(), Type.Null()]),
   handle: Type.String(),
+  handleChosen: Type.Boolean({ description: 'False while the member has the provisional handle given at sign-up: they must choose one.' }),
   displayName: Type.String(),
   role: NetworkRole,
   createdAt: Timestamp,

@@ -50,6 +50,7 @@ export const Viewer = Type.Object({
   displayName: Type.String(),
   role: NetworkRole,
   emailVerified: Type.Boolean(),
+  handleChosen: Type.Boolean({ description: 'False until the member has chosen a handle; the web sends them to choose it.' }),
   unreadNotifications: Type.Integer({ minimum: 0, description: "The header badge: the viewer's unread notifications." }),
   avatar: Type.Optional(Image),
 });

@@ -12,7 +12,7 @@ export function findMemberByEmail(db: DbOrTx, email: string) {
 export function findMemberById(db: DbOrTx, id: string) {
   return db
     .selectFrom('members')
-    .select(['id', 'email', 'password_hash', 'email_verified_at', 'display_name', 'handle', 'locale', 'role', 'created_at'])
+    .select(['id', 'email', 'password_hash', 'email_verified_at', 'display_name', 'handle', 'handle_chosen_at', 'locale', 'role', 'created_at'])
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -21,6 +21,11 @@ export async function handleExists(db: DbOrTx, handle: string, exceptMemberId?: 
   let query = db.selectFrom('members').select('id').where(sql<string>`lower(handle)`, '=', handle.toLowerCase());
   if (exceptMemberId) query = query.where('id', '!=', exceptMemberId);
   return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** The member's handle, chosen: from now on it names their profile and resolves in mentions. */
+export async function setChosenHandle(db: DbOrTx, memberId: string, handle: string): Promise<void> {
+  await db.updateTable('members').set({ handle, handle_chosen_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', memberId).execute();
 }
 
 export async function insertMember(db: DbOrTx, member: NewMember): Promise<void> {

@@ -1,18 +1,22 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  ChangeEmailBody, ChangePasswordBody, EmailBody, LoginBody, Me, ResetPasswordBody, SessionList, SessionParams, SignupBody, TokenBody,
+  ChangeEmailBody, ChangePasswordBody, ChooseHandleBody, EmailBody, LoginBody, Me, ResetPasswordBody, SessionList, SessionParams, SignupBody, TokenBody,
 } from '@caucus/shared/schemas/accounts.ts';
 import { Ok } from '@caucus/shared/schemas/common.ts';
 import { clearSessionCookie, requireSession, requireViewer, setSessionCookie } from '#core/auth.ts';
 import { requestContext } from '#core/request-context.ts';
 import { errorResponses } from '#core/route-schemas.ts';
 import { createAccountsService } from './service.ts';
+import { workAccountMailJobs } from './mail-jobs.ts';
+import { deviceTokenHash, setDeviceCookie } from './device-cookies.ts';
+import { createHandlesService } from './handles.ts';
 
 const Revoked = Type.Object({ ok: Type.Literal(true), revoked: Type.Integer() });
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config, live: app.live });
+  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config, live: app.live, jobs: app.jobs });
+  workAccountMailJobs(app);
   const tags = ['accounts'];
   const ok = { ok: true } as const;
 
@@ -33,9 +37,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(202).send(ok);
   });
 
-  app.post('/auth/login', { schema: { tags, summary: 'Log in; sets the session cookie.', body: LoginBody, response: { 200: Me, ...errorResponses(400, 401, 403, 429) } } }, async (request, reply) => {
-    const { token, expiresAt, me } = await accounts.login(request.body.email, request.body.password, requestContext(request));
+  app.post('/auth/login', { schema: { tags, summary: 'Log in; sets the session cookie, and the device cookie that keeps this browser out of lockouts caused by others.', body: LoginBody, response: { 200: Me, ...errorResponses(400, 401, 403, 429) } } }, async (request, reply) => {
+    const { token, expiresAt, deviceToken, me } = await accounts.login(request.body.email, request.body.password, requestContext(request), deviceTokenHash(request));
     setSessionCookie(reply, app.config, token, expiresAt);
+    setDeviceCookie(reply, app.config, deviceToken);
     return me;
   });
 
@@ -89,5 +94,14 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/me', { schema: { tags, summary: 'The signed-in member.', response: { 200: Me, ...errorResponses(401) } } }, async (request) => {
     return accounts.me(requireViewer(request).id);
+  });
+
+  const handles = createHandlesService({ db: app.db });
+  app.put('/me/handle', {
+    schema: { tags, summary: 'Choose my handle (required once after sign-up; may change later). Verified members only, rate limited.', body: ChooseHandleBody, response: { 200: Me, ...errorResponses(400, 401, 403, 409, 429) } },
+  }, async (request) => {
+    const viewer = requireViewer(request);
+    await handles.chooseHandle(viewer, request.body.handle);
+    return accounts.me(viewer.id);
   });
 };

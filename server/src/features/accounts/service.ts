@@ -1,6 +1,7 @@
 import type { Me, SessionInfo, SignupBody } from '@caucus/shared/schemas/accounts.ts';
 import { PRIVACY_POLICY_VERSION, type NetworkRole } from '@caucus/shared/constants.ts';
 import type { Config } from '#core/config.ts';
+import type { JobQueue } from '#core/jobs.ts';
 import type { Db, DbOrTx } from '#core/db.ts';
 import { AppError, fieldError, notFound } from '#core/errors.ts';
 import { newId } from '#core/ids.ts';
@@ -15,10 +16,11 @@ import { generateToken } from '#core/tokens.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
 import type { LiveSessions } from '#core/realtime.ts';
 import { accountMail, type AccountMail } from './mails.ts';
+import { handleTaken, provisionalHandle } from './handles.ts';
 import * as q from './queries.ts';
+import { ACCOUNT_MAIL_RETRIES, VERIFY_TTL_MINUTES } from './mail-jobs.ts';
+import { trustDevice, trustedDevice } from './device-cookies.ts';
 
-const VERIFY_TTL_MINUTES = 48 * 60;
-const RESET_TTL_MINUTES = 60;
 const CHANGE_EMAIL_TTL_MINUTES = 24 * 60;
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -28,6 +30,8 @@ export interface NewAccount {
   password: string;
   displayName: string;
   handle: string;
+  /** False for the provisional handle of a sign-up: the member chooses theirs once signed in. */
+  handleChosen?: boolean;
   role?: NetworkRole;
   verified?: boolean;
   locale?: Locale;
@@ -40,8 +44,12 @@ export interface NewAccount {
 
 const NO_LIVE: LiveSessions = { endSession: () => {}, endMemberSessions: () => {} };
 
-export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Config; live?: LiveSessions }) {
+export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Config; live?: LiveSessions; jobs?: Pick<JobQueue, 'send'> }) {
   const { db, mailer, config } = deps;
+  const jobs = () => {
+    if (!deps.jobs) throw new Error('this accounts service was built without a job queue');
+    return deps.jobs;
+  };
   const live = deps.live ?? NO_LIVE;
   const link = (path: string, token?: string) => `${config.publicUrl.origin}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
@@ -65,6 +73,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         email: normalizeEmail(account.email),
         password_hash: passwordHash,
         handle: account.handle,
+        handle_chosen_at: account.handleChosen === false ? null : new Date(),
         display_name: account.displayName.trim(),
         role: account.role ?? 'member',
         email_verified_at: account.verified ? new Date() : null,
@@ -95,6 +104,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       emailVerified: member.email_verified_at !== null,
       pendingEmail: await q.pendingEmailOf(db, member.id),
       handle: member.handle,
+      handleChosen: member.handle_chosen_at !== null,
       displayName: member.display_name,
       role: member.role,
       createdAt: member.created_at.toISOString(),
@@ -115,20 +125,21 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
 
     /**
      * Sign-up answers the same whether or not the address is registered: belonging to a
-     * campaign's network is a political opinion, and the form must not disclose it.
+     * campaign's network is a political opinion, and the form must not disclose it. For the same
+     * reason it takes no handle: the member gets a provisional one and chooses theirs once signed in.
      */
     async signup(body: SignupBody, ctx: RequestContext): Promise<void> {
       await hitRateLimit(db, RATE_RULES.signupPerIp, ctx.ip);
       if (!body.acceptPrivacyPolicy) throw fieldError(400, 'acceptPrivacyPolicy', 'consent_required', 'Accept the privacy policy to create an account');
       if (!(await isSetupComplete(db))) throw new AppError(409, 'setup_required', 'This network is not set up yet.');
-      assertStrongPassword(body.password, [body.email, body.handle, body.displayName]);
+      assertStrongPassword(body.password, [body.email, body.displayName]);
       const email = normalizeEmail(body.email);
       // Per address too: each sign-up mails it, and a mailbox must not be flooded from many IPs.
       await hitRateLimit(db, RATE_RULES.mailPerAccount, email);
       const passwordHash = await hashPassword(body.password); // hashed even when unused, so both answers take as long
       const memberId = await db
         .transaction()
-        .execute((tx) => insertAccount(tx, { ...body, locale: ctx.locale }, passwordHash))
+        .execute((tx) => insertAccount(tx, { ...body, handle: provisionalHandle(), handleChosen: false, locale: ctx.locale }, passwordHash))
         .catch((error: unknown) => {
           if (error instanceof EmailTakenRace) return false as const;
           throw error;
@@ -148,31 +159,43 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       if (!used || !(await q.markEmailVerified(db, used.member_id, used.email))) throw invalidToken();
     },
 
+    /** Same work for any address: the job looks it up (see mail-jobs.ts). */
     async resendVerification(emailInput: string, ctx: RequestContext): Promise<void> {
       const email = normalizeEmail(emailInput);
       await hitRateLimit(db, RATE_RULES.mailPerIp, ctx.ip);
       await hitRateLimit(db, RATE_RULES.mailPerAccount, email);
-      const member = await q.findMemberByEmail(db, email);
-      if (!member || member.email_verified_at) return;
-      const token = generateToken();
-      await q.insertEmailToken(db, token, { memberId: member.id, purpose: 'verify_email', email, ttlMinutes: VERIFY_TTL_MINUTES });
-      mailer.send(await mail('verify', member.locale, email, member.display_name, link('/verify-email', token)));
+      await jobs().send('account.verification', { email }, ACCOUNT_MAIL_RETRIES);
     },
 
-    /** Same answer and about the same time for an unknown e-mail and a wrong password. */
-    async login(emailInput: string, password: string, ctx: RequestContext) {
+    /**
+     * Same answer and about the same time for an unknown e-mail and a wrong password. Guesses are
+     * limited apart for a browser that logged in to this account before (`deviceHash`, see
+     * device-cookies.ts): a stranger's guesses lock out strangers, never the member's own devices.
+     */
+    async login(emailInput: string, password: string, ctx: RequestContext, deviceHash: string | null = null) {
       const email = normalizeEmail(emailInput);
-      await hitRateLimit(db, RATE_RULES.loginPerIp, ctx.ip);
-      await hitRateLimit(db, RATE_RULES.loginPerAccount, email);
       const member = await q.findMemberByEmail(db, email);
+      const trusted = await trustedDevice(db, deviceHash, member?.id);
+      if (trusted) {
+        await hitRateLimit(db, RATE_RULES.loginPerDevice, trusted);
+      } else {
+        await hitRateLimit(db, RATE_RULES.loginPerIp, ctx.ip);
+        await hitRateLimit(db, RATE_RULES.loginPerAccountAndIp, `${email} ${ctx.ip}`);
+        // Queued for any address, known or not, so that tripping the limit takes as long for both.
+        await hitRateLimit(db, RATE_RULES.loginPerAccount, email, async () => {
+          await jobs().send('account.login-alert', { email }, ACCOUNT_MAIL_RETRIES);
+        });
+      }
       const valid = member ? await verifyPassword(member.password_hash, password) : (await burnPasswordCheck(password), false);
       if (!member || !valid) throw new AppError(401, 'invalid_credentials', 'Wrong e-mail or password.');
       if (!member.email_verified_at) {
         throw new AppError(403, 'email_not_verified', 'Confirm your e-mail address first: follow the link we sent you, or ask for a new one.');
       }
-      await resetRateLimit(db, RATE_RULES.loginPerAccount, email);
+      if (trusted) await resetRateLimit(db, RATE_RULES.loginPerDevice, trusted);
+      else await Promise.all([resetRateLimit(db, RATE_RULES.loginPerAccountAndIp, `${email} ${ctx.ip}`), resetRateLimit(db, RATE_RULES.loginPerAccount, email)]);
       const session = await createSession(db, member.id, { userAgent: ctx.userAgent, ip: ctx.ip });
-      return { ...session, me: await toMe(member.id) };
+      const deviceToken = await trustDevice(db, member.id, deviceHash);
+      return { ...session, deviceToken, me: await toMe(member.id) };
     },
 
     async logout(session: ValidSession): Promise<void> {
@@ -203,20 +226,17 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       live.endSession(publicId);
     },
 
+    /** Same work for any address: the job looks it up (see mail-jobs.ts). */
     async requestPasswordReset(emailInput: string, ctx: RequestContext): Promise<void> {
       const email = normalizeEmail(emailInput);
       await hitRateLimit(db, RATE_RULES.mailPerIp, ctx.ip);
       await hitRateLimit(db, RATE_RULES.mailPerAccount, email);
-      const member = await q.findMemberByEmail(db, email);
-      if (!member) return;
-      const token = generateToken();
-      await q.insertEmailToken(db, token, { memberId: member.id, purpose: 'reset_password', email, ttlMinutes: RESET_TTL_MINUTES });
-      mailer.send(await mail('reset', member.locale, email, member.display_name, link('/reset-password', token)));
+      await jobs().send('account.password-reset', { email }, ACCOUNT_MAIL_RETRIES);
     },
 
     /** A reset proves control of the mailbox: it verifies the address and ends every session. */
     async resetPassword(token: string, password: string): Promise<void> {
-      await db.transaction().execute(async (tx) => {
+      const member = await db.transaction().execute(async (tx) => {
         const used = await q.consumeEmailToken(tx, token, 'reset_password');
         if (!used) throw invalidToken();
         const member = await q.findMemberById(tx, used.member_id);
@@ -225,8 +245,12 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         await q.setPasswordHash(tx, member.id, await hashPassword(password));
         await q.markEmailVerified(tx, member.id, used.email);
         await invalidateMemberSessions(tx, member.id);
-        return member.id;
-      }).then((memberId) => live.endMemberSessions(memberId));
+        return { id: member.id, email: used.email };
+      });
+      live.endMemberSessions(member.id);
+      // Whoever reset the password holds the mailbox: an attack's pause on unknown devices must not
+      // keep them out of their account on a new one.
+      await resetRateLimit(db, RATE_RULES.loginPerAccount, member.email);
     },
 
     async changePassword(session: ValidSession, currentPassword: string, newPassword: string): Promise<void> {
@@ -279,7 +303,6 @@ export type AccountsService = ReturnType<typeof createAccountsService>;
 
 class EmailTakenRace extends Error {}
 
-const handleTaken = () => fieldError(409, 'handle', 'handle_taken', 'This handle is taken: choose another');
 const invalidToken = () => fieldError(400, 'token', 'invalid_token', 'This link is invalid, expired or already used: ask for a new one');
 const wrongPassword = () => fieldError(400, 'currentPassword', 'wrong_password', 'Your current password is not this one');
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '#core/cursor.ts';
 import { createMember, createTestApp, randomIp, type TestApp } from '../../testing/test-app.ts';
+import { accountMailsSent } from '../accounts/test-helpers.ts';
 
 let t: TestApp;
 let admin: string;
@@ -11,8 +12,8 @@ beforeAll(async () => {
   recipients = await Promise.all([createMember(t), createMember(t), createMember(t)].map(async (m) => (await m).email));
   for (const email of [...recipients, ...recipients, recipients[0]!]) {
     await t.request({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email }, remoteAddress: randomIp() });
+    await accountMailsSent(t); // one at a time: the outbox order is the order of the requests
   }
-  await t.app.mailer.idle();
 });
 afterAll(() => t.close());
 

@@ -30,17 +30,43 @@ describe('creating a group', () => {
     expect(row).toMatchObject([{ member_id: member.id, state: 'active', role: 'organizer' }]);
   });
 
-  it('gives a second group of the same name the next free address, and refuses a chosen address that is taken', async () => {
+  it('gives a second group of the same name its address with a random suffix, and refuses a chosen address that is taken', async () => {
     const name = `Lyon ${tag()}`;
     const first = (await create(member.token, { name, visibility: 'public' })).json();
     const second = (await create(member.token, { name, visibility: 'private' })).json();
-    expect(second.slug).toBe(`${first.slug}-2`);
+    expect(second.slug).toMatch(new RegExp(`^${first.slug}-[a-z2-9]{4}$`));
     const before = [await countGroups(), await countMemberships()];
     const taken = await create(member.token, { name: 'Autre nom', slug: first.slug, visibility: 'public' });
     expect(taken.statusCode).toBe(409);
     expect(taken.json()).toMatchObject({ error: 'slug_taken', fields: { slug: { code: 'slug_taken' } } });
     expect((await create(member.token, { name: 'Nouveau', slug: 'new', visibility: 'public' })).json().error).toBe('slug_taken');
     expect([await countGroups(), await countMemberships()]).toEqual(before);
+  });
+
+  it('a secret group does not leak through slugs: its address is random, and the same name stays free for others', async () => {
+    const name = `Cellule ${tag()}`;
+    const secret = await create(member.token, { name, visibility: 'secret' });
+    expect(secret.statusCode, secret.body).toBe(201);
+    expect(secret.json().slug).toMatch(/^groupe-[a-z2-9]{12}$/);
+    // Someone who may not see it gets exactly what they would get on a network without it.
+    const outsider = await createMember(t);
+    const same = (await create(outsider.token, { name, visibility: 'public' })).json();
+    expect(same.slug).toBe(name.toLowerCase().replace(' ', '-'));
+    const chosen = await create(outsider.token, { name: 'Autre', slug: `${same.slug}-bis`, visibility: 'private' });
+    expect(chosen.statusCode, chosen.body).toBe(201);
+    // A chosen address would be guessable: refused for a secret group, with what to do.
+    const named = await create(member.token, { name: 'Cachée', slug: `cachee-${tag()}`, visibility: 'secret' });
+    expect(named.statusCode).toBe(400);
+    expect(named.json()).toMatchObject({ fields: { slug: { code: 'secret_slug' } } });
+  });
+
+  it('a group made secret takes a random address, so its old name-derived one leaks nothing', async () => {
+    const group = (await create(member.token, { name: `Réseau ${tag()}`, visibility: 'private' })).json();
+    const patched = await t.request({ method: 'PATCH', url: `/api/v1/groups/${group.slug}`, as: member.token, payload: { visibility: 'secret' } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().slug).toMatch(/^groupe-[a-z2-9]{12}$/);
+    const outsider = await createMember(t);
+    expect((await create(outsider.token, { name: 'Autre', slug: group.slug, visibility: 'public' })).statusCode).toBe(201);
   });
 
   it('finds the group by its address whatever the case', async () => {
@@ -138,11 +164,12 @@ describe('a group page and its settings', () => {
 
   it('lets organizers edit the name, description, visibility and place, and clear the place', async () => {
     const group = (await create(member.token, { name: `Édition ${tag()}`, visibility: 'public', territory: { kind: 'region', code: '84' } })).json();
-    const url = `/api/v1/groups/${group.slug}`;
+    let url = `/api/v1/groups/${group.slug}`;
     const settings = await t.request({ url: `${url}/settings`, as: member.token });
     expect(settings.json()).toEqual({ name: group.name, slug: group.slug, description: '', visibility: 'public', territory: { kind: 'region', code: '84', name: 'Auvergne-Rhône-Alpes' } });
     const patched = await t.request({ method: 'PATCH', url, as: member.token, payload: { name: '  Nouveau nom  ', description: '*Nouvelle* description', visibility: 'secret', territory: { kind: 'department', code: '69' } } });
-    expect(patched.json()).toEqual({ name: 'Nouveau nom', slug: group.slug, description: '*Nouvelle* description', visibility: 'secret', territory: { kind: 'department', code: '69', name: 'Rhône' } });
+    expect(patched.json()).toEqual({ name: 'Nouveau nom', slug: expect.stringMatching(/^groupe-/), description: '*Nouvelle* description', visibility: 'secret', territory: { kind: 'department', code: '69', name: 'Rhône' } });
+    url = `/api/v1/groups/${patched.json().slug}`;
     const row = await t.db.db.selectFrom('groups').select(['description_html', 'department_code', 'region_code']).where('id', '=', group.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ description_html: '<p><em>Nouvelle</em> description</p>', department_code: '69', region_code: '84' });
     const cleared = await t.request({ method: 'PATCH', url, as: member.token, payload: { territory: null } });

@@ -3,6 +3,7 @@ import type {
 } from '@caucus/shared/schemas/groups.ts';
 import { LIMITS } from '@caucus/shared/constants.ts';
 import { decodeCursor, paginate } from '#core/cursor.ts';
+import type { DbOrTx } from '#core/db.ts';
 import { AppError, fieldError, forbidden, notFound, unauthenticated } from '#core/errors.ts';
 import { newId } from '#core/ids.ts';
 import { renderMarkdown } from '#core/markdown.ts';
@@ -14,13 +15,21 @@ import { getSettings } from '#core/settings.ts';
 import { announce, loadVisibleGroup, type GroupsDeps } from './context.ts';
 import { presentGroup, presentMember, presentSettings, presentSummary } from './present.ts';
 import * as q from './queries.ts';
-import { firstFreeSlug, RESERVED_SLUGS, slugify, slugStem } from './slug.ts';
+import { freeSlug, RESERVED_SLUGS, secretSlug, slugify, slugStem } from './slug.ts';
 import { findNear, resolveTerritory, resolveTerritoryCode, type ResolvedTerritory } from './territories.ts';
 
 /** A member's own list and a profile's list are not paged: past this many, the oldest activity drops off. */
 const MEMBER_GROUPS_MAX = 500;
 
 const slugTaken = () => fieldError(409, 'slug', 'slug_taken', 'This address is taken: choose another');
+const secretSlugChosen = () => fieldError(400, 'slug', 'secret_slug', 'Leave the address empty: a secret group gets a random address, so that nobody can guess it exists');
+
+async function unusedSecretSlug(tx: DbOrTx): Promise<string> {
+  for (;;) {
+    const slug = secretSlug();
+    if (!(await q.slugTaken(tx, slug))) return slug;
+  }
+}
 const notVerified = () => new AppError(403, 'email_not_verified', 'Confirm your e-mail address first.');
 
 function territoryColumns(territory: ResolvedTerritory | null) {
@@ -61,6 +70,7 @@ export function createGroupsService(deps: GroupsDeps) {
       const name = body.name.trim();
       if (name.length < LIMITS.groupNameMin) throw fieldError(400, 'name', 'too_short', `At least ${LIMITS.groupNameMin} characters`, { min: LIMITS.groupNameMin });
       const territory = body.territory ? await resolveTerritory(body.territory) : null;
+      if (body.slug && body.visibility === 'secret') throw secretSlugChosen();
       if (body.slug && RESERVED_SLUGS.has(body.slug)) throw slugTaken();
       const description = body.description ?? '';
       const id = newId();
@@ -68,11 +78,12 @@ export function createGroupsService(deps: GroupsDeps) {
       try {
         slug = await db.transaction().execute(async (tx) => {
           let chosen = body.slug;
-          if (chosen) {
+          if (body.visibility === 'secret') chosen = await unusedSecretSlug(tx);
+          else if (chosen) {
             if (await q.slugTaken(tx, chosen)) throw slugTaken();
           } else {
             const base = slugify(name);
-            chosen = firstFreeSlug(base, await q.takenSlugs(tx, slugStem(base)));
+            chosen = freeSlug(base, await q.takenSlugs(tx, slugStem(base)));
           }
           await q.insertGroup(tx, {
             id, slug: chosen, name, description, description_html: renderMarkdown(description), visibility: body.visibility,
@@ -107,8 +118,11 @@ export function createGroupsService(deps: GroupsDeps) {
           ...(body.description !== undefined ? { description: body.description, description_html: renderMarkdown(body.description) } : {}),
           ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
           ...(territory !== undefined ? territoryColumns(territory) : {}),
+          // Made secret: its name-derived address would let others find it by name (see secretSlug).
+          ...(body.visibility === 'secret' && before.visibility !== 'secret' ? { slug: await unusedSecretSlug(tx) } : {}),
         });
-        return { group: before, visibilityChanged: body.visibility !== undefined && body.visibility !== before.visibility };
+        const { slug: newSlug } = (await q.findGroupSlugById(tx, before.id))!;
+        return { group: { ...before, slug: newSlug }, visibilityChanged: body.visibility !== undefined && body.visibility !== before.visibility };
       });
       // Made private or secret: whoever may no longer read it leaves its live room now.
       if (visibilityChanged) await announce(deps, { groupId: group.id, accessChanged: 'everyone' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '@caucus/shared/constants.ts';
-import { firstFreeSlug, slugify, slugStem } from './slug.ts';
+import { freeSlug, secretSlug, slugify, slugStem } from './slug.ts';
 
 describe('slugify', () => {
   it('transliterates accents and ligatures, and keeps single hyphens', () => {
@@ -18,14 +18,20 @@ describe('slugify', () => {
   });
 });
 
-describe('firstFreeSlug', () => {
-  it('numbers a taken or reserved address, within the length limit', () => {
-    expect(firstFreeSlug('lyon', new Set())).toBe('lyon');
-    expect(firstFreeSlug('lyon', new Set(['lyon', 'lyon-2']))).toBe('lyon-3');
-    expect(firstFreeSlug('new', new Set())).toBe('new-2');
+describe('freeSlug', () => {
+  it('suffixes a taken or reserved address at random, within the length limit', () => {
+    expect(freeSlug('lyon', new Set())).toBe('lyon');
+    expect(freeSlug('lyon', new Set(['lyon']))).toMatch(/^lyon-[a-z2-9]{4}$/);
+    expect(freeSlug('new', new Set())).toMatch(/^new-[a-z2-9]{4}$/);
     const base = 'a'.repeat(LIMITS.groupSlugMax);
-    const next = firstFreeSlug(base, new Set([base]));
-    expect(next).toBe(`${'a'.repeat(LIMITS.groupSlugMax - 2)}-2`);
+    const next = freeSlug(base, new Set([base]));
+    expect(next).toMatch(new RegExp(`^${'a'.repeat(LIMITS.groupSlugMax - 5)}-[a-z2-9]{4}$`));
     expect(next.startsWith(slugStem(base))).toBe(true);
+  });
+
+  it('gives a secret group an address that says nothing of its name', () => {
+    const slugs = new Set(Array.from({ length: 50 }, secretSlug));
+    expect(slugs.size).toBe(50);
+    for (const slug of slugs) expect(slug).toMatch(/^groupe-[a-z2-9]{12}$/);
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { purgeMedia } from './purge.ts';
 import { mediaRoutes } from './routes.ts';
 import { mediaServing } from './serve.ts';
+import { uploadTmpSweep } from './tmp-sweep.ts';
 import { createMediaWorkers } from './worker-pool.ts';
 
 /** Uploads waiting for a processing slot; past that, a 503 asks to retry rather than pile up memory. */
@@ -11,8 +12,9 @@ const WORKER_NICE = 10;
 const WORKER_TIMEOUT_MS = 120_000;
 const PURGE_CRON = '*/10 * * * *';
 
-/** The media feature: the API under /api/v1, the files under /media, and the purge job. */
+/** The media feature: the API under /api/v1, the files under /media, the purge job and the sweep of DATA_DIR/tmp. */
 export const mediaPlugin: FastifyPluginAsync = async (app) => {
+  await app.register(uploadTmpSweep);
   const workers = createMediaWorkers({ size: app.config.media.workers, maxWaiting: MAX_WAITING, nice: WORKER_NICE, timeoutMs: WORKER_TIMEOUT_MS, log: app.log });
   app.addHook('onClose', async () => workers.close());
   const requestPurge = () => {

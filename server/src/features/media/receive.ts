@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { AppError, fieldError } from '#core/errors.ts';
+import { createUploadFolder } from './tmp-sweep.ts';
 
 export interface ReceivedUpload {
   /** A temporary file holding the bytes, removed by `discard()`. */
@@ -28,7 +28,8 @@ export function formatBytes(bytes: number): string {
 
 /**
  * Streams a multipart upload to a temporary file under `tmpRoot` (DATA_DIR/tmp: on the data volume,
- * not in a RAM-backed /tmp), counting the bytes as they come: past `maxBytes`
+ * not in a RAM-backed /tmp; in a folder marked as this process's, swept by tmp-sweep.ts should the
+ * process die), counting the bytes as they come: past `maxBytes`
  * the upload stops at once (a 413), without reading the rest. A declared length over the cap is
  * refused before a byte is read. Text fields are kept; one file, in the part named `file`.
  */
@@ -39,9 +40,8 @@ export async function receiveUpload(request: FastifyRequest, maxBytes: number, t
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes + ENVELOPE_BYTES) throw tooLarge(maxBytes);
 
-  await mkdir(tmpRoot, { recursive: true });
-  const dir = await mkdtemp(path.join(tmpRoot, 'upload-'));
-  const upload: ReceivedUpload = { file: null, size: 0, fields: {}, discard: () => rm(dir, { recursive: true, force: true }) };
+  const folder = await createUploadFolder(tmpRoot);
+  const upload: ReceivedUpload = { file: null, size: 0, fields: {}, discard: () => folder.release() };
   try {
     const parts = request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: FIELD_MAX_BYTES, parts: 12 } });
     for await (const part of parts) {
@@ -54,7 +54,7 @@ export async function receiveUpload(request: FastifyRequest, maxBytes: number, t
         part.file.resume();
         throw fieldError(400, 'file', 'invalid_input', `Send the image in a part named "file" (got "${part.fieldname}").`);
       }
-      upload.file = path.join(dir, 'upload');
+      upload.file = path.join(folder.dir, 'upload');
       const counter = countBytes((n) => (upload.size = n));
       await pipeline(part.file, counter, createWriteStream(upload.file));
       // With throwFileSizeLimit the stream errors past the cap; this catches a quiet truncation too.

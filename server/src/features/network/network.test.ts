@@ -15,7 +15,7 @@ const network = async () => (await t.request({ url: '/api/v1/network' })).json()
 describe('first-run setup', () => {
   it('is required at first, and sign-up waits for it', async () => {
     expect(await network()).toMatchObject({ setupRequired: true, name: 'Caucus' });
-    const response = await t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email: 'early@example.org', password: STRONG_PASSWORD, displayName: 'Early', handle: 'early', acceptPrivacyPolicy: true } });
+    const response = await t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email: 'early@example.org', password: STRONG_PASSWORD, displayName: 'Early', acceptPrivacyPolicy: true } });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ error: 'setup_required', message: expect.any(String) });
     expect(await countRows(t)).toEqual({ members: 0, consents: 0, email_tokens: 0 });
@@ -38,7 +38,7 @@ describe('first-run setup', () => {
   it('names the network and creates its verified owner, signed in at once', async () => {
     const response = await setup(wizard);
     expect(response.statusCode).toBe(201);
-    expect(response.json()).toMatchObject({ handle: 'odile', email: 'odile@example.org', role: 'owner', emailVerified: true });
+    expect(response.json()).toMatchObject({ handle: 'odile', handleChosen: true, email: 'odile@example.org', role: 'owner', emailVerified: true });
     const cookie = response.cookies.find((c) => c.name === 'caucus_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     const me = await t.request({ url: '/api/v1/me', as: cookie!.value });
@@ -59,13 +59,13 @@ describe('first-run setup', () => {
   });
 
   it('opens sign-up once done', async () => {
-    const response = await t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email: 'later@example.org', password: STRONG_PASSWORD, displayName: 'Later', handle: 'later', acceptPrivacyPolicy: true } });
+    const response = await t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email: 'later@example.org', password: STRONG_PASSWORD, displayName: 'Later', acceptPrivacyPolicy: true } });
     expect(response.statusCode).toBe(202);
   });
 
   it('refuses sign-up without consent', async () => {
     const before = await countRows(t);
-    const response = await t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email: 'noconsent@example.org', password: STRONG_PASSWORD, displayName: 'No', handle: 'noconsent', acceptPrivacyPolicy: false } });
+    const response = await t.request({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: randomIp(), payload: { email: 'noconsent@example.org', password: STRONG_PASSWORD, displayName: 'No', acceptPrivacyPolicy: false } });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'consent_required', fields: { acceptPrivacyPolicy: { code: 'consent_required' } } });
     expect(await countRows(t)).toEqual(before);

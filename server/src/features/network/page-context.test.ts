@@ -18,7 +18,7 @@ describe('GET /api/v1/page-context', () => {
     const member = await createMember(t, { displayName: 'Rémi Laurent', role: 'moderator' });
     const body = (await t.request({ method: 'GET', url: '/api/v1/page-context', as: member.token })).json();
     expect(body.network.setupRequired).toBe(false);
-    expect(body.viewer).toEqual({ id: member.id, handle: member.handle, displayName: 'Rémi Laurent', role: 'moderator', emailVerified: true, unreadNotifications: 0 });
+    expect(body.viewer).toEqual({ id: member.id, handle: member.handle, displayName: 'Rémi Laurent', role: 'moderator', emailVerified: true, handleChosen: true, unreadNotifications: 0 });
     expect(JSON.stringify(body)).not.toContain(member.email);
   });
 

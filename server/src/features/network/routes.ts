@@ -21,7 +21,7 @@ export const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { network: info, unreadNotifications, avatar } = await network.pageContext(member?.id ?? null);
     return {
       network: info,
-      viewer: member ? { id: member.id, handle: member.handle, displayName: member.displayName, role: member.role, emailVerified: member.emailVerified, unreadNotifications, ...(avatar ? { avatar } : {}) } : null,
+      viewer: member ? { id: member.id, handle: member.handle, displayName: member.displayName, role: member.role, emailVerified: member.emailVerified, handleChosen: member.handleChosen, unreadNotifications, ...(avatar ? { avatar } : {}) } : null,
     };
   });
 

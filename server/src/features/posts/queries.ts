@@ -127,10 +127,10 @@ export function membersByIds(db: DbOrTx, ids: readonly string[]) {
 
 export type MemberRow = Awaited<ReturnType<typeof membersByIds>>[number];
 
-/** Verified members by lower-cased handle (mentions), in one query. */
+/** Verified members by lower-cased handle (mentions), in one query; a provisional handle names nobody yet. */
 export function verifiedMembersByHandles(db: DbOrTx, handles: readonly string[]) {
   if (handles.length === 0) return Promise.resolve([]);
-  return db.selectFrom('members').select(['id', 'handle', 'role']).where(sql<string>`lower(handle)`, 'in', handles).where('email_verified_at', 'is not', null).execute();
+  return db.selectFrom('members').select(['id', 'handle', 'role']).where(sql<string>`lower(handle)`, 'in', handles).where('email_verified_at', 'is not', null).where('handle_chosen_at', 'is not', null).execute();
 }
 
 /** Which of `ownerIds` follow `followeeId`: who lets this member write on their profile wall. */

@@ -7,7 +7,7 @@ import { imageColumn } from '#features/media/service.ts';
 
 const PROFILE_COLUMNS = [
   'id', 'handle', 'display_name', 'role', 'created_at', 'email_verified_at', 'bio', 'bio_html', 'commune', 'postal_code', 'links',
-  'profile_visibility', 'listed_in_directory', 'bio_visibility', 'location_visibility', 'links_visibility',
+  'profile_visibility', 'listed_in_directory', 'bio_visibility', 'location_visibility', 'links_visibility', 'handle_chosen_at',
 ] as const;
 
 export function findProfileByHandle(db: DbOrTx, handle: string) {
@@ -26,7 +26,8 @@ export async function updateProfile(db: DbOrTx, id: string, patch: Updateable<Me
 
 
 /**
- * One page of the directory: verified members who chose to be listed, by name then id (keyset,
+ * One page of the directory: verified members who chose to be listed and chose their handle (a
+ * provisional handle names nobody yet), by name then id (keyset,
  * served by members_directory_idx; the name search by members_directory_search_idx).
  */
 export function directoryPage(db: DbOrTx, filter: { q?: string; commune?: string; after?: { sortKey: string; id: string }; limit: number }) {
@@ -34,7 +35,8 @@ export function directoryPage(db: DbOrTx, filter: { q?: string; commune?: string
     .selectFrom('members')
     .select(['id', 'handle', 'display_name', 'commune', 'location_visibility', sql<string>`lower(display_name)`.as('sort_key'), imageColumn('avatar_id').as('avatar')])
     .where('listed_in_directory', '=', true)
-    .where('email_verified_at', 'is not', null);
+    .where('email_verified_at', 'is not', null)
+    .where('handle_chosen_at', 'is not', null);
   if (filter.q) query = query.where(sql<string>`lower(display_name || ' ' || handle)`, 'like', `%${escapeLike(filter.q)}%`);
   if (filter.commune) {
     const prefix = `${escapeLike(filter.commune)}%`;

@@ -6,7 +6,7 @@ import { fieldError, forbidden, notFound, unauthenticated } from '#core/errors.t
 import { renderMarkdown } from '#core/markdown.ts';
 import { canBrowseDirectory, canViewProfile, canViewProfileField, type MaybeViewer, type Viewer } from '#core/policy.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
-import { handleExists } from '#features/accounts/queries.ts';
+import { assertHandleAvailable, handleTaken } from '#features/accounts/handles.ts';
 import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import * as q from './queries.ts';
 
@@ -50,8 +50,9 @@ export function createProfilesService(deps: { db: Db }) {
   return {
     async getProfile(viewer: MaybeViewer, handle: string): Promise<Profile> {
       const row = await q.findProfileByHandle(db, handle);
-      // Unknown and not-for-you answer alike.
-      if (!row || !canViewProfile(viewer, { id: row.id, profileVisibility: row.profile_visibility, emailVerified: row.email_verified_at !== null })) {
+      // Unknown and not-for-you answer alike; a provisional handle names nobody but its holder.
+      const chosen = row?.handle_chosen_at != null || (row !== undefined && viewer?.id === row.id);
+      if (!row || !chosen || !canViewProfile(viewer, { id: row.id, profileVisibility: row.profile_visibility, emailVerified: row.email_verified_at !== null })) {
         throw notFound('This profile');
       }
       return presentProfile(row, viewer);
@@ -64,11 +65,13 @@ export function createProfilesService(deps: { db: Db }) {
     },
 
     async update(viewer: Viewer, body: UpdateProfileBody): Promise<ProfileSettings> {
-      if (body.handle !== undefined && (await handleExists(db, body.handle, viewer.id))) {
-        throw fieldError(409, 'handle', 'handle_taken', 'This handle is taken: choose another');
-      }
+      // The form sends the handle every time; only a new one is checked (and counted against the rate limit).
+      const current = await q.findProfileById(db, viewer.id);
+      const newHandle = body.handle !== undefined && body.handle !== current?.handle ? body.handle : undefined;
+      if (newHandle !== undefined) await assertHandleAvailable(db, viewer, newHandle);
       const patch = {
-        ...(body.handle !== undefined ? { handle: body.handle } : {}),
+        // Setting it here chooses it too, as the welcome page would.
+        ...(newHandle !== undefined ? { handle: newHandle, handle_chosen_at: new Date() } : {}),
         ...(body.displayName !== undefined ? { display_name: body.displayName.trim() } : {}),
         ...(body.bio !== undefined ? { bio: body.bio, bio_html: renderMarkdown(body.bio) } : {}),
         ...(body.commune !== undefined ? { commune: body.commune.trim() } : {}),
@@ -84,7 +87,7 @@ export function createProfilesService(deps: { db: Db }) {
       try {
         if (Object.keys(patch).length > 0) await q.updateProfile(db, viewer.id, patch);
       } catch (error) {
-        if (isUniqueViolation(error, 'members_handle_key')) throw fieldError(409, 'handle', 'handle_taken', 'This handle is taken: choose another');
+        if (isUniqueViolation(error, 'members_handle_key')) throw handleTaken();
         throw error;
       }
       return this.getSettings(viewer);

@@ -1,5 +1,6 @@
 import type { Config } from '#core/config.ts';
-import type { Db, DbHandle } from '#core/db.ts';
+import { sql } from 'kysely';
+import type { Db, DbHandle, DbOrTx } from '#core/db.ts';
 import { buildApp } from '../../app.ts';
 import { seedDemoWalls } from './demo-walls.ts';
 import { newId } from '#core/ids.ts';
@@ -31,24 +32,54 @@ const DEMO_MEMBERS = [
   { handle: 'julien_m', displayName: 'Julien Mercier', role: 'member', place: 11, bio: 'Grenoble, prof de physique.' },
 ] as const;
 
-/** `caucus seed --demo`: a small, living French network. Safe to run twice. */
+/** The seeds' accounts share a published password: they may only ever exist on a network made by a seed. */
+const SEED_DOMAINS = ['demo.caucus.test', 'scale.caucus.test'];
+
+/** A seed that would put accounts with a published password on a real network. */
+export class SeedRefused extends Error {}
+
+/**
+ * Refuses when the network holds anyone a seed did not create. Run inside the seed's transaction,
+ * with the members table locked against a sign-up slipping in between the check and the inserts.
+ */
+async function assertOnlySeedMembers(tx: DbOrTx, command: string): Promise<{ members: number }> {
+  await sql`LOCK TABLE members IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
+  const row = await tx
+    .selectFrom('members')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('members'),
+      sql<number>`count(*) FILTER (WHERE split_part(email, '@', 2) NOT IN (${sql.join(SEED_DOMAINS)}))`.as('real'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (Number(row.real) > 0) {
+    throw new SeedRefused(
+      `${command} refused: this network already has members of its own (${row.real}). Its accounts share a password printed in the README, ` +
+        'so they may only exist on a network made for trying Caucus out. Run it on an empty database (a new DATA_DIR, or a new PostgreSQL database).',
+    );
+  }
+  return { members: Number(row.members) };
+}
+
+/**
+ * `caucus seed --demo`: a small, living French network, on an empty network only (its staff
+ * accounts have a published password). On a network it made itself, it adds nothing.
+ */
 export async function seedDemo(handle: DbHandle, config: Config): Promise<string> {
   const { db } = handle;
   const accounts = createAccountsService({ db, mailer: createMailer(config, db, pino({ level: 'warn' })), config });
   let created = 0;
-  await db.transaction().execute(async (tx) => {
+  const already = await db.transaction().execute(async (tx) => {
+    const { members } = await assertOnlySeedMembers(tx, 'seed --demo');
+    if (members > 0) return true;
     if (await completeSetup(tx)) await updateSettings(tx, { name: 'Élan commun', tagline: 'Le réseau des militantes et militants, de la commune au pays.' });
-    const hasOwner = await tx.selectFrom('members').select('id').where('role', '=', 'owner').executeTakeFirst();
     for (const m of DEMO_MEMBERS) {
-      const exists = await tx.selectFrom('members').select('id').where('handle', '=', m.handle).executeTakeFirst();
-      if (exists) continue;
       const [commune, postalCode] = PLACES[m.place]!;
       await accounts.createAccount(tx, {
         email: `${m.handle}@demo.caucus.test`,
         password: DEMO_PASSWORD,
         displayName: m.displayName,
         handle: m.handle,
-        role: m.role === 'owner' && hasOwner ? 'admin' : m.role,
+        role: m.role,
         verified: true,
         bio: m.bio,
         commune,
@@ -58,7 +89,9 @@ export async function seedDemo(handle: DbHandle, config: Config): Promise<string
       });
       created++;
     }
+    return false;
   });
+  if (already) return 'This network already holds the demo members: nothing added.';
   const app = await buildApp({ config, db: handle, web: 'none', logger: false });
   let walls: string;
   try {
@@ -73,6 +106,7 @@ export async function seedDemo(handle: DbHandle, config: Config): Promise<string
 /** `caucus seed --scale N`: N verified members with profiles, then groups, follows and posts, for benchmarks. */
 export async function seedScale(db: Db, count: number, walls: { groups: number; posts: number } = { groups: 0, posts: 0 }): Promise<string> {
   const started = Date.now();
+  await db.transaction().execute((tx) => assertOnlySeedMembers(tx, 'seed --scale'));
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const runTag = Date.now().toString(36);
   const batchSize = 1000;

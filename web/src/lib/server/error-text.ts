@@ -39,8 +39,11 @@ const SIMPLE: Record<string, () => string> = {
   unsupported_media_type: m.error_unsupported_media_type,
   foreign_origin: m.error_foreign_origin,
   internal: m.error_internal,
+  database_unavailable: m.error_unavailable,
+  disk_full: m.error_disk_full,
   // Groups and membership
   slug_taken: m.group_error_slug_taken,
+  secret_slug: m.group_error_secret_slug,
   unknown_territory: m.territory_not_found,
   already_member: m.group_error_already_member,
   already_requested: m.group_error_already_requested,

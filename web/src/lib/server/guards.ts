@@ -29,5 +29,7 @@ export function expectOk<T>(event: RequestEvent, res: ApiResponse<T>): ApiSucces
   if (res.status === 404) error(404, m.error_page_404_text());
   if (res.status === 429) error(429, m.error_rate_limited());
   if (res.status === 400) error(400, m.error_bad_request());
+  if (res.status === 503) error(503, m.error_unavailable());
+  if (res.status === 507) error(507, m.error_disk_full());
   error(500, m.error_internal());
 }

@@ -19,12 +19,12 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const body: SignupBody = {
       displayName: text(data, 'displayName'),
-      handle: text(data, 'handle'),
       email: text(data, 'email'),
       password: secret(data, 'password'),
       acceptPrivacyPolicy: checked(data, 'acceptPrivacyPolicy'),
     };
-    // 202 whether or not the address already has an account: the page must not tell either.
+    // 202 whether or not the address already has an account: the page must not tell either. No handle
+    // either: the member chooses it once signed in (/welcome/handle), where "taken" tells no stranger.
     const res = await api(event, 'POST', '/api/v1/auth/signup', body);
     if (!res.ok) {
       const { password: _, ...values } = body;

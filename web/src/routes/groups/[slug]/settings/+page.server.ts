@@ -31,8 +31,9 @@ export const actions: Actions = {
       visibility: values.visibility as GroupVisibility,
       territory: place.ref,
     };
-    const res = await api(event, 'PATCH', settingsApi(event.params.slug), body);
+    const res = await api<GroupSettings>(event, 'PATCH', settingsApi(event.params.slug), body);
     if (!res.ok) return failFromApi(event, res, { ...values, ...placeValues }, { fields: FIELDS, submitted: data });
-    redirect(303, `/groups/${encodeURIComponent(event.params.slug)}/settings?saved`);
+    // Made secret, the group has a new, random address.
+    redirect(303, `/groups/${encodeURIComponent(res.body.slug)}/settings?saved`);
   },
 };
