@@ -1,7 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
-import { buildApp } from '../../app.ts';
 import { generateToken, hashToken } from '#core/tokens.ts';
 import { createMember, createTestApp, lastMailTo, randomIp, STRONG_PASSWORD, type TestApp } from '../../testing/test-app.ts';
 import { DEVICE_COOKIE } from './device-cookies.ts';
@@ -180,37 +178,6 @@ describe('login protection: a stranger guessing passwords locks out strangers, n
       expect([unknown.statusCode, wrong.statusCode]).toEqual([401, 401]);
       expect(wrong.body).toBe(unknown.body);
       expect(wrong.cookies).toEqual([]);
-    }
-  });
-});
-
-describe('the web login page (server-side rendering calls the API in process)', () => {
-  it('sets the device cookie on the browser and sends it back with the next login, so an attack does not lock the member out', async () => {
-    const web = await buildApp({ config: t.config, db: t.db, web: 'build', logger: false });
-    try {
-      await web.ready();
-      const member = await createMember(t);
-      const origin = t.config.publicUrl.origin;
-      const logInThroughPage = (cookie?: string) =>
-        web.inject({
-          method: 'POST',
-          url: '/login',
-          headers: { host: t.config.publicUrl.host, origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(cookie && { cookie }) },
-          payload: new URLSearchParams({ email: member.email, password: STRONG_PASSWORD }).toString(),
-          remoteAddress: randomIp(),
-        });
-      const first = await logInThroughPage();
-      const device = deviceCookie(first);
-      expect(device).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', maxAge: YEAR_SECONDS });
-
-      await guess(member.email, 11);
-      const stranger = await logInThroughPage();
-      expect(stranger.cookies.find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
-      const again = await logInThroughPage(`${DEVICE_COOKIE}=${device!.value}`);
-      expect(again.cookies.find((c) => c.name === SESSION_COOKIE)?.value).toBeTruthy();
-      expect(deviceCookie(again)?.value).toMatch(/^[a-z2-7]{32}$/);
-    } finally {
-      await web.close();
     }
   });
 });
