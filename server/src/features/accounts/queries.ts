@@ -55,7 +55,10 @@ export async function setEmail(db: DbOrTx, memberId: string, email: string): Pro
 }
 
 export async function insertEmailToken(db: DbOrTx, token: string, row: { memberId: string; purpose: TokenPurpose; email: string; ttlMinutes: number }): Promise<void> {
-  // A new link replaces the previous ones of the same kind.
+  if (!db.isTransaction) return db.transaction().execute((tx) => insertEmailToken(tx, token, row));
+  // A new link replaces the previous ones of the same kind. Two asked at once (two processes)
+  // would each delete only what they saw and both stay valid: one at a time per member.
+  await db.selectFrom('members').select('id').where('id', '=', row.memberId).forUpdate().execute();
   await db.deleteFrom('email_tokens').where('member_id', '=', row.memberId).where('purpose', '=', row.purpose).where('used_at', 'is', null).execute();
   await db
     .insertInto('email_tokens')
