@@ -72,15 +72,8 @@ export function createAccountMailJobs(deps: { db: Db; mailer: Mailer; config: Co
 /** Declares the workers of the account mails (before the workers start: at build time). */
 export function workAccountMailJobs(app: FastifyInstance): void {
   const jobs = createAccountMailJobs({ db: app.db, mailer: app.mailer, config: app.config });
-  // Links one at a time in this process: a new link replaces the previous ones (delete, then
-  // insert), which two jobs for one address side by side would both survive.
-  let previous: Promise<unknown> = Promise.resolve();
-  const oneAtATime = (task: () => Promise<void>) => {
-    const run = previous.then(task);
-    previous = run.catch(() => undefined);
-    return run;
-  };
-  app.jobs.work('account.password-reset', ({ email }) => oneAtATime(() => jobs.mailPasswordReset(email)));
-  app.jobs.work('account.verification', ({ email }) => oneAtATime(() => jobs.mailVerification(email)));
+  // Two links for one address at once: insertEmailToken keeps one (a row lock), in any process.
+  app.jobs.work('account.password-reset', ({ email }) => jobs.mailPasswordReset(email));
+  app.jobs.work('account.verification', ({ email }) => jobs.mailVerification(email));
   app.jobs.work('account.login-alert', ({ email }) => jobs.mailLoginAlert(email));
 }
