@@ -9,15 +9,17 @@ import { openapiPlugin } from './core/openapi.ts';
 import { eventsPlugin } from './core/events.ts';
 import { readinessPlugin } from './core/readiness.ts';
 import { realtimePlugin } from './core/realtime.ts';
+import { sessionCachePlugin } from './core/session-cache.ts';
 import { installValidation } from './core/validation.ts';
 import { jobsPlugin } from './core/jobs.ts';
 import { storagePlugin } from './core/storage/storage.ts';
-import { webPlugin } from './core/web.ts';
+import { webPlugin, type Middleware } from './core/web.ts';
 import { accessTokenRoutes } from './features/access-tokens/routes.ts';
 import { authenticateAccessToken } from './features/access-tokens/service.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
 import { adminRoutes } from './features/admin/routes.ts';
 import { followRoutes } from './features/follows/routes.ts';
+import { liveRoomRules } from './features/groups/live-rooms.ts';
 import { groupRoutes } from './features/groups/routes.ts';
 import { mediaPlugin } from './features/media/plugin.ts';
 import { networkRoutes } from './features/network/routes.ts';
@@ -32,8 +34,8 @@ import { streamingRoutes } from './features/streaming/routes.ts';
 export interface BuildOptions {
   config: Config;
   db: DbHandle;
-  /** `build` serves the built SvelteKit app, `dev` a Vite dev server, `none` only the API (tests). */
-  web: 'build' | 'dev' | 'none';
+  /** `build` serves the built SvelteKit app, `dev` a Vite dev server, `none` only the API (tests); tests may give their own page handler. */
+  web: 'build' | 'dev' | 'none' | Middleware;
   logger?: boolean | object;
 }
 
@@ -65,12 +67,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   });
 
   await app.register(dbPlugin, { handle: options.db });
+  // On PostgreSQL, other processes may end sessions: the cache LISTENs for it (PGlite is one process).
+  await app.register(sessionCachePlugin, { crossProcess: options.db.engine === 'postgres' });
   await app.register(authPlugin, { config, authenticateBearer: (token) => authenticateAccessToken(options.db, token) });
   await app.register(mailPlugin, { config });
   await app.register(openapiPlugin);
   // On PostgreSQL, live events cross processes (socket.io's PostgreSQL adapter); PGlite is one process.
   const crossProcess = options.db.engine === 'postgres';
-  await app.register(realtimePlugin, { config, crossProcess });
+  await app.register(realtimePlugin, { config, rooms: liveRoomRules, crossProcess });
   await app.register(eventsPlugin, { crossProcess });
   await app.register(streamingPlugin, { crossProcess });
   await app.register(jobsPlugin, { handle: options.db });

@@ -72,7 +72,12 @@ async function main(argv: string[]): Promise<void> {
         if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number.`);
         return n;
       };
-      if (values.demo) await withDatabase(config, 'seed', async (_db, handle) => console.log(await (await seed()).seedDemo(handle, config)));
+      if (values.demo) {
+        await withDatabase(config, 'seed', async (_db, handle) => {
+          const { buildApp } = await import('./app.ts');
+          console.log(await (await seed()).seedDemo(handle, config, () => buildApp({ config, db: handle, web: 'none', logger: false })));
+        });
+      }
       else if (values.scale) {
         const count = whole(values.scale, '--scale', 0);
         if (count < 1) throw new UsageError('seed --scale takes a positive whole number.');

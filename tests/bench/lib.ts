@@ -6,10 +6,13 @@ export const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 
 export interface Figure { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number }
 
-/** autocannon after a 2-second warm-up; `requests` lets each connection be its own member. */
-export async function measure(url: string, options: { connections: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string; perConnectionHeaders?: Array<Record<string, string>> }): Promise<Figure> {
+/** What one autocannon connection sends: its own path (else the URL's) and headers (e.g. its member's cookie). */
+export interface PerConnection { path?: string; headers?: Record<string, string> }
+
+/** autocannon after a 2-second warm-up; `perConnection` lets each connection be its own member, on its own path. */
+export async function measure(url: string, options: { connections: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string; perConnection?: PerConnection[] }): Promise<Figure> {
   let next = 0;
-  const perConnection = options.perConnectionHeaders;
+  const perConnection = options.perConnection;
   const run = (duration: number) => autocannon({
     url,
     connections: options.connections,
@@ -21,8 +24,9 @@ export async function measure(url: string, options: { connections: number; heade
       ? {
           requests: [{
             setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => {
-              context.headers ??= perConnection[next++ % perConnection.length];
-              return { ...request, headers: { ...(request.headers as object), ...(context.headers as object) } };
+              context.own ??= perConnection[next++ % perConnection.length];
+              const own = context.own as PerConnection;
+              return { ...request, ...(own.path ? { path: own.path } : {}), headers: { ...(request.headers as object), ...own.headers } };
             },
           }],
         }

@@ -1,92 +1,115 @@
-// `pnpm bench`: the built server on a real PostgreSQL seeded with 10,000 members, measured with
-// autocannon over loopback against a bare ceiling route doing the same query, in the same run.
-import { spawn } from 'node:child_process';
+// `pnpm bench`: the issue's table in one run. A throwaway PostgreSQL cluster (or the server at
+// BENCH_DATABASE_URL) gets two databases seeded once (setup.ts: 10,000 members, 300 groups, 50,000
+// posts; a copy grown to 500,000). Against each, the built `caucus serve` with default flags and
+// the one-query ceilings (ceiling-server.ts); against the large one also the SvelteKit ceiling
+// (sveltekit-ceiling/, built here), a second `caucus serve`, a bare socket.io and two bare
+// socket.io processes with the PostgreSQL adapter. Every row is measured BENCH_RUNS times (default
+// 1) against the same data, each figure beside its ceiling from the same run; the Caucus servers'
+// memory is sampled throughout. Prints one table per run and writes tests/bench/results/bench.json.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { freePort, startThrowawayPostgres } from '../support/postgres.ts';
-import { caucus, repoRoot, startServer } from '../support/server.ts';
-import { DURATION_S, measure as measureRoute } from './lib.ts';
+import { repoRoot, startServer, type RunningServer } from '../support/server.ts';
+import { feedRows, wallRows } from './bench-reads.ts';
+import { liveRows } from './bench-live.ts';
+import { pageRows } from './bench-pages.ts';
+import { writeRows } from './bench-writes.ts';
+import { DURATION_S } from './lib.ts';
+import { sampleMemory, spawnHelper, waitFor, type MemoryFigures } from './processes.ts';
+import { castOf, CONNECTIONS, FANOUT_CLIENTS, GROUPS, MEMBERS, POSTS_LARGE, POSTS_SMALL, seedDatabases } from './setup.ts';
+import { printTable, type Row } from './table.ts';
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 10_000);
-const measure = (url: string, headers: Record<string, string> = {}) => measureRoute(url, { connections: CONNECTIONS, headers });
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const RSS_LIMIT_MB = 320;
+const sizeOf = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+
+const machine = (when: string) => {
+  const [one, five, fifteen] = loadavg().map((x) => x.toFixed(2));
+  return `${when}: ${availableParallelism()} cores, load average ${one} ${five} ${fifteen} (1/5/15 min), node ${process.version}`;
+};
 
 async function main(): Promise<void> {
+  const started = Date.now();
+  const log = (line: string) => console.error(line);
+  console.log(machine('start'));
+  log('building the SvelteKit ceiling…');
+  execFileSync('pnpm', ['--filter', '@caucus/bench-sveltekit-ceiling', 'build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+
   const external = process.env.BENCH_DATABASE_URL;
   const cluster = external ? null : await startThrowawayPostgres();
-  const adminUrl = external ?? cluster!.url;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS caucus_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE caucus_bench');
-  await admin.end();
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = '/caucus_bench';
-  const env = { DATABASE_URL: dbUrl.toString() };
   const stops: Array<() => Promise<void> | void> = [];
   try {
-    await caucus(['migrate'], env);
-    await caucus(['seed', '--demo'], env);
-    const seeded = await caucus(['seed', '--scale', String(MEMBERS)], env);
-    console.error(seeded);
-
-    const port = String(await freePort());
-    const server = await startServer({ ...env, PORT: port }, { quiet: true });
-    stops.push(() => server.stop());
-
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.url },
-      body: JSON.stringify({ email: 'lucas_m@demo.caucus.test', password: 'Demo-Caucus-2027!' }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    if (login.status !== 200 || !cookie) throw new Error(`bench login failed: ${login.status}`);
-
-    // A members-only profile from the middle of the scale data.
-    const client = new pg.Client({ connectionString: env.DATABASE_URL });
-    await client.connect();
-    const { rows } = await client.query<{ handle: string }>(`SELECT handle FROM members WHERE profile_visibility = 'members' AND handle LIKE 'm%' ORDER BY id OFFSET $1 LIMIT 1`, [Math.floor(MEMBERS / 2)]);
-    await client.end();
-    const handle = rows[0]!.handle;
-
-    const pageBytes = (await (await fetch(`${server.url}/members/${handle}`, { headers: { cookie } })).text()).length;
-    const ceilingPort = String(await freePort());
-    const ceiling = spawn(process.execPath, [path.join(repoRoot, 'tests/bench/ceiling-server.ts')], {
-      env: { ...process.env, ...env, PORT: ceilingPort, PAGE_PADDING: String(Math.max(0, Math.round((pageBytes - 400) / 28))) },
-      stdio: 'inherit',
-    });
-    stops.push(() => void ceiling.kill('SIGTERM'));
-    const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
-    for (let i = 0; i < 200; i++) {
-      if (await fetch(`${ceilingUrl}/ceiling/profile/${handle}`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-
-    const ceilingApi = await measure(`${ceilingUrl}/ceiling/profile/${handle}`);
-    const profileApi = await measure(`${server.url}/api/v1/profiles/${handle}`, { cookie });
-    const ceilingPage = await measure(`${ceilingUrl}/ceiling/page/${handle}`);
-    const profilePage = await measure(`${server.url}/members/${handle}`, { cookie });
-
-    await server.stop();
-    const restarts: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const again = await startServer({ ...env, PORT: String(await freePort()) }, { quiet: true });
-      restarts.push(again.startupMs);
-      await again.stop();
-    }
-
-    const figures = {
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      setup: { members: MEMBERS, connections: CONNECTIONS, durationSeconds: DURATION_S, database: 'postgresql (throwaway cluster on loopback)' },
-      profileApi: { ...profileApi, ceiling: ceilingApi, ratio: +(profileApi.requestsPerSecond / ceilingApi.requestsPerSecond).toFixed(2), target: '>= 0.60' },
-      profilePage: { ...profilePage, bytes: pageBytes, ceiling: ceilingPage, ratio: +(profilePage.requestsPerSecond / ceilingPage.requestsPerSecond).toFixed(2) },
-      startupToReadyMs: { runs: restarts, best: Math.min(...restarts), target: '< 3000' },
+    const databases = await seedDatabases(external ?? cluster!.url, log);
+    // Posting limits protect a network from a flood; the benchmark measures throughput, so it lifts them.
+    const serve = async (database: string) => startServer({ DATABASE_URL: database, RATE_LIMIT_POSTS_PER_MINUTE: '1000000', PORT: String(await freePort()) }, { quiet: true });
+    const helper = async (file: string, env: Record<string, string>, probe: string) => {
+      const port = String(await freePort());
+      stops.push(spawnHelper(file, { ...env, PORT: port }));
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(`${url}${probe}`);
+      return url;
     };
-    const json = JSON.stringify(figures, null, 2);
-    console.log(json);
+
+    const small = await serve(databases.small);
+    const large = await serve(databases.large);
+    const second = await serve(databases.large);
+    const watched: Array<[string, RunningServer, ReturnType<typeof sampleMemory>]> = [['50k', small, sampleMemory(small.process.pid!)], ['500k', large, sampleMemory(large.process.pid!)]];
+    let memory: Array<{ server: string } & MemoryFigures> | null = null;
+    const stopSampling = () => (memory ??= watched.map(([server, , sampler]) => ({ server, ...sampler.stop() })));
+    stops.push(() => small.stop(), () => large.stop(), () => second.stop(), () => void stopSampling());
+
+    const castSmall = await castOf(databases.small);
+    const castLarge = await castOf(databases.large);
+    const ceilingSmall = await helper('tests/bench/ceiling-server.ts', { DATABASE_URL: databases.small }, '/ceiling/feed?member=' + castSmall.reader.id);
+    const ceilingLarge = await helper('tests/bench/ceiling-server.ts', { DATABASE_URL: databases.large }, '/ceiling/feed?member=' + castLarge.reader.id);
+    const sveltekitCeiling = await helper('tests/bench/sveltekit-ceiling/build/index.js', { DATABASE_URL: databases.large, HOST: '127.0.0.1' }, '/');
+    const bare = await helper('tests/bench/bare-broadcast.ts', {}, '/socket.io/?EIO=4&transport=polling');
+    const adapterPair: [string, string] = [
+      await helper('tests/bench/bare-broadcast.ts', { ADAPTER_DATABASE_URL: databases.large }, '/socket.io/?EIO=4&transport=polling'),
+      await helper('tests/bench/bare-broadcast.ts', { ADAPTER_DATABASE_URL: databases.large }, '/socket.io/?EIO=4&transport=polling'),
+    ];
+
+    const runs: Row[][] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      log(`run ${run}/${RUNS}: ${machine('now')}`);
+      const rows: Row[] = [];
+      const reads = { connections: CONNECTIONS };
+      rows.push(...await feedRows({ ...reads, caucus: small.url, ceiling: ceilingSmall }, castSmall, sizeOf(POSTS_SMALL)));
+      rows.push(...await feedRows({ ...reads, caucus: large.url, ceiling: ceilingLarge }, castLarge, sizeOf(POSTS_LARGE)));
+      rows.push(...await wallRows({ ...reads, caucus: large.url, ceiling: ceilingLarge }, castLarge, sizeOf(POSTS_LARGE)));
+      const pages = await pageRows({ ...reads, caucus: large.url, sveltekitCeiling }, castLarge);
+      rows.push(...pages.rows);
+      rows.push(...await writeRows({ caucus: large.url, ceiling: ceilingLarge }, castLarge));
+      rows.push(...await liveRows({ caucus: large.url, caucusSecond: second.url, bare, adapterPair }, castLarge));
+      rows.push(pages.weight);
+      runs.push(rows);
+      console.log(`\n${printTable(`run ${run}/${RUNS}`, rows)}`);
+    }
+
+    const peaks = stopSampling();
+    const worst = Math.max(...peaks.map((m) => Math.max(m.serverPeakMb, m.serverHwmMb)));
+    const rssRow: Row = {
+      work: 'server RSS peak, whole benchmark, default flags', requestsPerSecond: null, p50Ms: null, p99Ms: null, ceiling: '—', ratio: null,
+      target: `≤ ${RSS_LIMIT_MB} MB`, met: worst <= RSS_LIMIT_MB,
+      note: peaks.map((m) => `${m.server} server: sampled peak ${m.serverPeakMb} MB, VmHWM ${m.serverHwmMb} MB (${m.samples} samples, ${m.serverThreads} threads inside); `
+        + `${m.childProcesses} child processes (media workers) apart, peak ${m.childrenPeakMb} MB`).join('; '),
+    };
+    console.log(`\n${printTable('whole benchmark', [rssRow])}`);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    console.log(machine('end'));
+    console.log(`wall clock: ${Math.floor(seconds / 60)} min ${seconds % 60} s`);
+
+    const results = {
+      machine: { cores: availableParallelism(), node: process.version, loadAverageAtEnd: loadavg() },
+      setup: { members: MEMBERS, groups: GROUPS, posts: [POSTS_SMALL, POSTS_LARGE], connections: CONNECTIONS, fanOutClients: FANOUT_CLIENTS, durationSeconds: DURATION_S, runs: RUNS, reader: castLarge.reader.groups + ' groups, ' + castLarge.reader.follows + ' followees' },
+      runs,
+      memory: { row: rssRow, servers: peaks },
+      wallClockSeconds: seconds,
+    };
     mkdirSync(path.join(repoRoot, 'tests/bench/results'), { recursive: true });
-    writeFileSync(path.join(repoRoot, 'tests/bench/results/foundation.json'), json);
+    writeFileSync(path.join(repoRoot, 'tests/bench/results/bench.json'), JSON.stringify(results, null, 2));
   } finally {
     for (const stop of stops.reverse()) await stop();
     cluster?.stop();

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { io as connectLive, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dropScratchDatabase, freePort } from '../support/postgres.ts';
+import { createScratchDatabase, freePort } from '../support/postgres.ts';
 import { caucus, startServer, type RunningServer } from '../support/server.ts';
 
 // Two `caucus serve` processes on one PostgreSQL database, as behind a load balancer: what is
@@ -83,15 +81,9 @@ describe.skipIf(!databaseUrl)('two caucus serve processes on one PostgreSQL (ski
   let slug: string;
 
   beforeAll(async () => {
-    const name = `caucus_e2e_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    dropDatabase = () => dropScratchDatabase(databaseUrl, name);
+    const scratch = await createScratchDatabase(databaseUrl);
+    env.DATABASE_URL = scratch.url;
+    dropDatabase = scratch.drop;
     // One after the other: the first applies the migrations.
     a = await startServer({ ...env, PORT: String(await freePort()) }, { quiet: true });
     b = await startServer({ ...env, PORT: String(await freePort()) }, { quiet: true });

@@ -1,11 +1,9 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { dropScratchDatabase, freePort } from '../support/postgres.ts';
+import { createScratchDatabase, freePort } from '../support/postgres.ts';
 import { caucus, repoRoot, startServer, type RunningServer } from '../support/server.ts';
 
 export const PASSWORD = 'Tulipe-Rouge-2027!';
@@ -35,15 +33,9 @@ export async function startCaucus(options: { prepare?: string[][] } = {}): Promi
   const env: Record<string, string> = {};
   const cleanups: Array<() => Promise<void> | void> = [];
   if (baseUrl) {
-    const name = `caucus_e2e_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(baseUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    cleanups.push(() => dropScratchDatabase(baseUrl, name));
+    const scratch = await createScratchDatabase(baseUrl);
+    env.DATABASE_URL = scratch.url;
+    cleanups.push(scratch.drop);
   }
   // Its own files too: the embedded database, when there is no PostgreSQL, and the uploaded media.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'caucus-e2e-'));

@@ -4,11 +4,16 @@ import type { PageContext } from '@caucus/shared/schemas/network.ts';
 import { paraglideMiddleware } from '#lib/paraglide/server.js';
 import { api } from '#lib/server/api.ts';
 
-/** Picks the language (cookie, then Accept-Language, then French) for everything below. */
+/**
+ * Picks the language (cookie, then Accept-Language, then French) for everything below, and says
+ * which one it was: the page cache keeps a page only under the language it was rendered in.
+ */
 const handleLocale: Handle = ({ event, resolve }) =>
-  paraglideMiddleware(event.request, ({ locale }) =>
-    resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) }),
-  );
+  paraglideMiddleware(event.request, async ({ locale }) => {
+    const response = await resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) });
+    response.headers.set('content-language', locale);
+    return response;
+  });
 
 /** Loads the network and the signed-in member once, in one API call, for every page and action of this request. */
 const handleSession: Handle = async ({ event, resolve }) => {

@@ -94,17 +94,18 @@ export const authPlugin = fp<{ config: Config; authenticateBearer: BearerAuthent
     request.viewer = { id: session.member.id, role: session.member.role, emailVerified: session.member.emailVerified };
     if (session.renewed) setSessionCookie(reply, config, token, session.expiresAt);
   });
-}, { name: 'auth', dependencies: ['db'] });
+}, { name: 'auth', dependencies: ['db', 'session-cache'] });
 
 function lookupSession(app: FastifyInstance, token: string, scope: PageScope | undefined, method: string): Promise<ValidSession | null> {
-  if (!scope) return validateSessionToken(app.dbHandle, token);
+  const validate = () => validateSessionToken(app.dbHandle, token, app.sessionCache);
+  if (!scope) return validate();
   if (method !== 'GET') {
     scope.sessions.clear();
-    return validateSessionToken(app.dbHandle, token);
+    return validate();
   }
   let pending = scope.sessions.get(token);
   if (!pending) {
-    pending = validateSessionToken(app.dbHandle, token);
+    pending = validate();
     scope.sessions.set(token, pending);
   }
   return pending;

@@ -5,9 +5,8 @@ import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
 import type { LiveClientEvents, WatchTarget } from '@caucus/shared/events.ts';
-import { groupRoomAccess, isActiveMember, parseWatchTarget, resolveWatch, roomsOnConnect, watchKey } from '#features/groups/live-rooms.ts';
 import type { Config } from './config.ts';
-import { RESILIENT_CONNECTIONS, survivePoolConnectionLoss } from './db.ts';
+import { RESILIENT_CONNECTIONS, survivePoolConnectionLoss, type DbOrTx } from './db.ts';
 import { rooms } from './events.ts';
 import type { Viewer } from './policy.ts';
 import { validateSessionToken, type SessionMember } from './session.ts';
@@ -54,14 +53,39 @@ export interface LiveRooms {
   refreshGroupAccess(groupId: string, memberIds?: readonly string[]): Promise<void>;
 }
 
+export interface GroupRoomAccess {
+  /** The policy lets them read the group's content. */
+  mayRead: boolean;
+  /** They are an active member: in the room whether or not a page watches it. */
+  active: boolean;
+}
+
+/**
+ * Which rooms a connection may be in: a feature supplies them (app.ts gives the groups feature's
+ * live-rooms.ts), each answer after the policy module agrees, so that core names no feature.
+ */
+export interface LiveRoomRules {
+  /** The rooms a connection joins at once. */
+  roomsOnConnect(db: DbOrTx, viewer: Viewer): Promise<string[]>;
+  /** A client's `watch` target, checked; null when malformed. */
+  parseWatchTarget(value: unknown): WatchTarget | null;
+  /** A stable name for a target, so that `unwatch` finds what `watch` granted. */
+  watchKey(target: WatchTarget): string;
+  /** The room of the wall a page shows, if the policy lets this member read it; else null. */
+  resolveWatch(db: DbOrTx, viewer: Viewer, target: WatchTarget): Promise<string | null>;
+  /** For each of these members, whether they may be in the group's room. */
+  groupRoomAccess(db: DbOrTx, groupId: string, memberIds: readonly string[]): Promise<Map<string, GroupRoomAccess>>;
+  isActiveMember(db: DbOrTx, groupId: string, memberId: string): Promise<boolean>;
+}
+
 const viewerOf = (member: SessionMember): Viewer => ({ id: member.id, role: member.role, emailVerified: member.emailVerified });
 
 /**
  * socket.io on the same HTTP server. Only signed-in members connect; the server, not the client,
- * decides which rooms a socket joins, each after the policy module agrees (see
- * features/groups/live-rooms.ts).
+ * decides which rooms a socket joins, each after the policy module agrees (the `rooms` rules).
  */
-export const realtimePlugin = fp<{ config: Config; crossProcess?: boolean }>(async (app, { config, crossProcess = false }) => {
+export const realtimePlugin = fp<{ config: Config; rooms: LiveRoomRules; crossProcess?: boolean }>(async (app, { config, rooms: rules, crossProcess = false }) => {
+  const { groupRoomAccess, isActiveMember, parseWatchTarget, resolveWatch, roomsOnConnect, watchKey } = rules;
   const adapter = crossProcess ? crossProcessAdapter(app) : null;
   const io = new Server<LiveClientEvents, Record<string, never>, Record<string, never>, SocketData>(app.server, {
     path: '/socket.io',

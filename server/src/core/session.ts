@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { NetworkRole } from '@caucus/shared/constants.ts';
 import type { DbHandle, DbOrTx } from './db.ts';
+import type { SessionCache } from './session-cache.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
 // Lucia's design: the cookie holds a random token, the database only its SHA-256; 30 days,
@@ -59,31 +60,49 @@ const SESSION_LOOKUP = {
     FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id = $1`,
 };
 
-export async function validateSessionToken(handle: Pick<DbHandle, 'db' | 'pool'>, token: string): Promise<ValidSession | null> {
+/**
+ * The session of a token, or null. With a cache, a recent lookup answers (see session-cache.ts);
+ * expiry is checked on every request either way.
+ */
+export async function validateSessionToken(handle: Pick<DbHandle, 'db' | 'pool'>, token: string, cache?: SessionCache): Promise<ValidSession | null> {
   const { db } = handle;
   const id = hashToken(token);
-  const { rows } = await handle.pool.query<SessionLookupRow>({ ...SESSION_LOOKUP, values: [id] });
-  const row = rows[0];
-  if (!row) return null;
+  let session = cache?.get(id);
+  if (!session) {
+    const lookup = cache?.startLookup();
+    const { rows } = await handle.pool.query<SessionLookupRow>({ ...SESSION_LOOKUP, values: [id] });
+    const row = rows[0];
+    if (!row) return null;
+    session = {
+      publicId: row.public_id, expiresAt: row.expires_at, lastSeenAt: new Date(row.last_seen_at),
+      memberId: row.member_id, handle: row.handle, displayName: row.display_name, role: row.role, emailVerified: row.email_verified_at !== null, handleChosen: row.handle_chosen,
+    };
+    if (cache && lookup !== undefined) cache.remember(id, session, lookup);
+  }
   const now = Date.now();
-  if (row.expires_at.getTime() <= now) {
+  if (session.expiresAt.getTime() <= now) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
+    cache?.forgetSession(id);
     return null;
   }
-  let expiresAt = row.expires_at;
+  let expiresAt = session.expiresAt;
   const renewed = expiresAt.getTime() - now < (SESSION_DAYS / 2) * DAY_MS;
   if (renewed) expiresAt = new Date(now + SESSION_DAYS * DAY_MS);
-  if (renewed || now - new Date(row.last_seen_at).getTime() > LAST_SEEN_EVERY_MS) {
+  if (renewed || now - session.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {
     await db.updateTable('sessions').set({ expires_at: expiresAt, last_seen_at: sql`now()` }).where('id', '=', id).execute();
+    cache?.update(id, { expiresAt, lastSeenAt: new Date(now) });
   }
   return {
     id,
-    publicId: row.public_id,
+    publicId: session.publicId,
     expiresAt,
     renewed,
-    member: { id: row.member_id, handle: row.handle, displayName: row.display_name, role: row.role, emailVerified: row.email_verified_at !== null, handleChosen: row.handle_chosen },
+    member: { id: session.memberId, handle: session.handle, displayName: session.displayName, role: session.role, emailVerified: session.emailVerified, handleChosen: session.handleChosen },
   };
 }
+
+// Each delete below reaches the other processes' caches through migration 0010's trigger; the
+// caller tells its own process's cache once the delete is committed (`SessionRevocations`).
 
 export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
@@ -97,6 +116,7 @@ export async function invalidateMemberSessions(db: DbOrTx, memberId: string, kee
   return Number(result.numDeletedRows);
 }
 
+/** Expired sessions are refused on every request, cached or not: the purge needs no in-process forget. */
 export async function purgeExpiredSessions(db: DbOrTx): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now()`).execute();
 }

@@ -6,9 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { IN_PROCESS_API_KEY, type InProcessApi, type InProcessCookie } from '@caucus/shared/in-process.ts';
 import { CLIENT_IP_HEADER, INTERNAL_HEADER } from './auth.ts';
 import { notFound } from './errors.ts';
+import { pageCachePlugin } from './page-cache-plugin.ts';
 import { pageScope } from './page-scope.ts';
 
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export const webRoot = fileURLToPath(new URL('../../../web', import.meta.url));
 const builtHandler = `${webRoot}/build/handler.js`;
@@ -46,11 +47,13 @@ export function createInProcessApi(app: FastifyInstance): InProcessApi {
 
 /**
  * Hands every path that is not the API to SvelteKit: the adapter-node build, or in `dev` a Vite
- * dev server in middleware mode (hot reload) inside this same process.
+ * dev server in middleware mode (hot reload) inside this same process, or (tests) a handler of
+ * their own. Anonymous pages go through the page cache, except in `dev` where an edit must show.
  */
-export const webPlugin = fp<{ mode: 'build' | 'dev' }>(async (app, { mode }) => {
+export const webPlugin = fp<{ mode: 'build' | 'dev' | Middleware }>(async (app, { mode }) => {
   (globalThis as Record<string, unknown>)[IN_PROCESS_API_KEY] = createInProcessApi(app);
-  const handler = mode === 'dev' ? await startViteDev(app) : await loadBuiltHandler();
+  const handler = typeof mode === 'function' ? mode : mode === 'dev' ? await startViteDev(app) : await loadBuiltHandler();
+  if (mode !== 'dev') await app.register(pageCachePlugin);
 
   await app.register(async (scope) => {
     // SvelteKit reads request bodies itself (form actions): leave the stream untouched.
@@ -66,10 +69,11 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' }>(async (app, { mode }) => 
       request.raw.headers[HOST_HEADER] = request.host;
       request.raw.headers[ADDRESS_HEADER] = request.ip;
       reply.hijack();
-      pageScope.run({ sessions: new Map() }, () => handler(request.raw, reply.raw, () => {
+      const render = () => handler(request.raw, reply.raw, () => {
         reply.raw.statusCode = 404;
         reply.raw.end('Not found');
-      }));
+      });
+      pageScope.run({ sessions: new Map() }, () => (mode === 'dev' ? render() : app.pageCache.serve(request.raw, reply.raw, `${request.protocol}://${request.host}`, render)));
     });
   });
 }, { name: 'web', dependencies: ['auth'] });

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
-import { buildApp } from '../app.ts';
+import { buildApp, type BuildOptions } from '../app.ts';
 import { loadConfig, type Config } from '../core/config.ts';
 import { openDatabase, type DbHandle } from '../core/db.ts';
 import { migrateToLatest } from '../core/migrate.ts';
@@ -26,7 +26,7 @@ export interface TestApp {
 }
 
 /** The real app on its own database: a copy of the migrated template on PostgreSQL, else PGlite in memory. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { web?: BuildOptions['web'] } = {}): Promise<TestApp> {
   const config = loadConfig({ PUBLIC_URL: ORIGIN, ...env });
   const url = process.env.TEST_DATABASE_URL;
   let dropCopy = async () => {};
@@ -52,7 +52,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     db = await openDatabase(template ? { pgliteDump: await openAsBlob(template) } : {});
     if (!template) await migrateToLatest(db.db);
   }
-  const app = await buildApp({ config, db, web: 'none', logger: false });
+  const app = await buildApp({ config, db, web: options.web ?? 'none', logger: false });
   await app.ready();
   return {
     app,

@@ -33,6 +33,8 @@ export async function leaveGroup(t: TestApp, groupId: string, memberId: string):
 
 export async function setNetworkRole(t: TestApp, memberId: string, role: NetworkRole): Promise<void> {
   await t.db.db.updateTable('members').set({ role }).where('id', '=', memberId).execute();
+  // Written past the services: told to the app's session cache as they would (other processes hear the trigger).
+  t.app.sessionCache.forgetMember(memberId);
 }
 
 export async function follow(t: TestApp, followerId: string, followeeId: string): Promise<void> {

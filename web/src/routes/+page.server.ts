@@ -3,6 +3,7 @@ import type { PostPage } from '@caucus/shared/schemas/posts.ts';
 import { api, withQuery } from '#lib/server/api.ts';
 import { failWith, text } from '#lib/server/form.ts';
 import { expectOk, requireMember } from '#lib/server/guards.ts';
+import { shareWithVisitors } from '#lib/server/shared-page.ts';
 import { createPost } from '#lib/components/wall/post-actions.server.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,6 +12,7 @@ import type { Actions, PageServerLoad } from './$types';
 // follow) and a composer; for a visitor, the network's landing page.
 export const load: PageServerLoad = async (event) => {
   const me = event.locals.me;
+  if (!me) shareWithVisitors(event);
   if (!me || !me.emailVerified) return { feed: null, groups: [], paged: false };
   const cursor = event.url.searchParams.get('cursor') ?? '';
   const [feed, mine] = await Promise.all([

@@ -4,6 +4,7 @@ import { fieldError, forbidden } from '#core/errors.ts';
 import type { Viewer } from '#core/policy.ts';
 import { hitRateLimit, RATE_RULES } from '#core/rate-limit.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
+import type { SessionRevocations } from '#core/session-cache.ts';
 import * as q from './queries.ts';
 
 // Sign-up takes no handle (its answer would tell anyone who is a member): it gives a provisional
@@ -35,14 +36,15 @@ export async function assertHandleAvailable(db: Db, viewer: Viewer, handle: stri
   if (await q.handleExists(db, handle, viewer.id)) throw handleTaken();
 }
 
-export function createHandlesService(deps: { db: Db }) {
-  const { db } = deps;
+export function createHandlesService(deps: { db: Db; sessions: SessionRevocations }) {
+  const { db, sessions } = deps;
   return {
     /** Sets the member's handle (the first choice after sign-up, or a later change); it is theirs from now on. */
     async chooseHandle(viewer: Viewer, handle: string): Promise<void> {
       await assertHandleAvailable(db, viewer, handle);
       try {
         await q.setChosenHandle(db, viewer.id, handle);
+        sessions.forgetMember(viewer.id); // sessions carry the handle and whether it was chosen
       } catch (error) {
         if (isUniqueViolation(error, 'members_handle_key')) throw handleTaken();
         throw error;

@@ -15,7 +15,7 @@ import { createHandlesService } from './handles.ts';
 const Revoked = Type.Object({ ok: Type.Literal(true), revoked: Type.Integer() });
 
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config, live: app.live, jobs: app.jobs });
+  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config, live: app.live, sessions: app.sessionCache, jobs: app.jobs });
   workAccountMailJobs(app);
   const tags = ['accounts'];
   const ok = { ok: true } as const;
@@ -96,7 +96,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return accounts.me(requireViewer(request).id);
   });
 
-  const handles = createHandlesService({ db: app.db });
+  const handles = createHandlesService({ db: app.db, sessions: app.sessionCache });
   app.put('/me/handle', {
     schema: { tags, summary: 'Choose my handle (required once after sign-up; may change later). Verified members only, rate limited.', body: ChooseHandleBody, response: { 200: Me, ...errorResponses(400, 401, 403, 409, 429) } },
   }, async (request) => {

@@ -15,6 +15,7 @@ import { getSettings, isSetupComplete } from '#core/settings.ts';
 import { generateToken } from '#core/tokens.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
 import type { LiveSessions } from '#core/realtime.ts';
+import type { SessionRevocations } from '#core/session-cache.ts';
 import { accountMail, type AccountMail } from './mails.ts';
 import { handleTaken, provisionalHandle } from './handles.ts';
 import * as q from './queries.ts';
@@ -43,14 +44,18 @@ export interface NewAccount {
 }
 
 const NO_LIVE: LiveSessions = { endSession: () => {}, endMemberSessions: () => {} };
+/** Outside a serving process (seeds, `create-admin`, tests' fixtures) no session cache of ours is to be told. */
+const NO_CACHE: SessionRevocations = { forgetSession: () => {}, forgetMember: () => {} };
 
-export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Config; live?: LiveSessions; jobs?: Pick<JobQueue, 'send'> }) {
+export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Config; live?: LiveSessions; sessions?: SessionRevocations; jobs?: Pick<JobQueue, 'send'> }) {
   const { db, mailer, config } = deps;
   const jobs = () => {
     if (!deps.jobs) throw new Error('this accounts service was built without a job queue');
     return deps.jobs;
   };
   const live = deps.live ?? NO_LIVE;
+  // Told after each commit that ends sessions or changes what they carry (other processes hear the database's NOTIFY).
+  const sessions = deps.sessions ?? NO_CACHE;
   const link = (path: string, token?: string) => `${config.publicUrl.origin}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
   async function mail(kind: AccountMail, locale: Locale, to: string, name: string, url: string): Promise<Mail> {
@@ -157,6 +162,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
     async verifyEmail(token: string): Promise<void> {
       const used = await q.consumeEmailToken(db, token, 'verify_email');
       if (!used || !(await q.markEmailVerified(db, used.member_id, used.email))) throw invalidToken();
+      sessions.forgetMember(used.member_id);
     },
 
     /** Same work for any address: the job looks it up (see mail-jobs.ts). */
@@ -200,11 +206,13 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
 
     async logout(session: ValidSession): Promise<void> {
       await invalidateSession(db, session.id);
+      sessions.forgetSession(session.id);
       live.endSession(session.publicId);
     },
 
     async logoutOthers(session: ValidSession): Promise<number> {
       const ended = await invalidateMemberSessions(db, session.member.id, session.id);
+      sessions.forgetMember(session.member.id);
       live.endMemberSessions(session.member.id, session.publicId);
       return ended;
     },
@@ -223,6 +231,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
 
     async revokeSession(session: ValidSession, publicId: string): Promise<void> {
       if (!(await q.deleteSessionByPublicId(db, session.member.id, publicId))) throw notFound('This session');
+      sessions.forgetMember(session.member.id);
       live.endSession(publicId);
     },
 
@@ -247,6 +256,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         await invalidateMemberSessions(tx, member.id);
         return { id: member.id, email: used.email };
       });
+      sessions.forgetMember(member.id);
       live.endMemberSessions(member.id);
       // Whoever reset the password holds the mailbox: an attack's pause on unknown devices must not
       // keep them out of their account on a new one.
@@ -264,6 +274,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         await q.setPasswordHash(tx, member.id, passwordHash);
         await invalidateMemberSessions(tx, member.id, session.id);
       });
+      sessions.forgetMember(member.id);
       live.endMemberSessions(member.id, session.publicId);
     },
 
@@ -285,7 +296,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
     },
 
     async confirmEmailChange(token: string): Promise<void> {
-      await db.transaction().execute(async (tx) => {
+      const memberId = await db.transaction().execute(async (tx) => {
         const used = await q.consumeEmailToken(tx, token, 'change_email');
         if (!used) throw invalidToken();
         try {
@@ -294,7 +305,9 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
           if (isUniqueViolation(error, 'members_email_key')) throw invalidToken();
           throw error;
         }
+        return used.member_id;
       });
+      sessions.forgetMember(memberId);
     },
   };
 }

@@ -129,6 +129,7 @@ describe('sessions', () => {
     expect(sessionCookie(fresh)).toBeUndefined(); // a new session is not re-sent on every request
 
     await t.db.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 10 * DAY) }).where('member_id', '=', member.id).execute();
+    t.app.sessionCache.forgetMember(member.id); // written past the services, which would have said so
     const response = await me(member.token);
     expect(response.statusCode).toBe(200);
     const cookie = sessionCookie(response)!;
@@ -138,6 +139,7 @@ describe('sessions', () => {
     expect(row.expires_at.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
 
     await t.db.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 16 * DAY) }).where('member_id', '=', member.id).execute();
+    t.app.sessionCache.forgetMember(member.id);
     expect(sessionCookie(await me(member.token))).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@ import { errorResponses } from '#core/route-schemas.ts';
 import { createAdminService } from './service.ts';
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const admin = createAdminService({ db: app.db });
+  const admin = createAdminService({ db: app.db, sessions: app.sessionCache });
   const tags = ['admin'];
 
   app.get('/admin/members', {

@@ -4,6 +4,7 @@ import { decodeCursor, paginate } from '#core/cursor.ts';
 import type { Db } from '#core/db.ts';
 import { forbidden, notFound } from '#core/errors.ts';
 import { canChangeRole, canReadOutbox, isAdmin, type Viewer } from '#core/policy.ts';
+import type { SessionRevocations } from '#core/session-cache.ts';
 import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import * as q from './queries.ts';
 
@@ -21,8 +22,8 @@ const presentMember = (row: MemberRow): AdminMember => ({
 });
 
 
-export function createAdminService(deps: { db: Db }) {
-  const { db } = deps;
+export function createAdminService(deps: { db: Db; sessions: SessionRevocations }) {
+  const { db, sessions } = deps;
   return {
     async members(viewer: Viewer, query: AdminMemberQuery): Promise<AdminMemberPage> {
       if (!isAdmin(viewer)) throw forbidden('Only the network team may list every member.');
@@ -34,7 +35,7 @@ export function createAdminService(deps: { db: Db }) {
 
     async changeRole(viewer: Viewer, memberId: string, role: NetworkRole): Promise<AdminMember> {
       if (!isAdmin(viewer)) throw forbidden('Only the network team may change roles.');
-      return db.transaction().execute(async (tx) => {
+      const changed = await db.transaction().execute(async (tx) => {
         const target = await q.findMember(tx, memberId);
         if (!target) throw notFound('This member');
         if (!canChangeRole(viewer, target, role)) {
@@ -42,6 +43,8 @@ export function createAdminService(deps: { db: Db }) {
         }
         return presentMember({ ...(await q.setRole(tx, memberId, role)), avatar: target.avatar });
       });
+      sessions.forgetMember(memberId); // their sessions carry the role
+      return changed;
     },
 
     async outbox(viewer: Viewer, query: OutboxQuery): Promise<OutboxPage> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { WatchTarget } from '@caucus/shared/events.ts';
 import type { DbOrTx } from '#core/db.ts';
 import { rooms } from '#core/events.ts';
+import type { GroupRoomAccess, LiveRoomRules } from '#core/realtime.ts';
 import { canReadGroupContent, canReadWall, type GroupMembershipRow, type Viewer, type WallSubject } from '#core/policy.ts';
 import { loadGroupAccess } from './access.ts';
 
@@ -87,13 +88,6 @@ async function profileRoomIfReadable(db: DbOrTx, viewer: Viewer, memberId: strin
   return canReadWall(viewer, subject) ? rooms.profile(memberId) : null;
 }
 
-export interface GroupRoomAccess {
-  /** The policy lets them read the group's content. */
-  mayRead: boolean;
-  /** They are an active member: in the room whether or not a page watches it. */
-  active: boolean;
-}
-
 /**
  * For each of these members, whether they may be in the group's room: one query, with each
  * member's current network role and their row in the group. Unknown members and groups are absent.
@@ -120,3 +114,6 @@ export async function isActiveMember(db: DbOrTx, groupId: string, memberId: stri
   const row = await db.selectFrom('group_members').select('state').where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
   return row?.state === 'active';
 }
+
+/** What the realtime plugin asks (app.ts hands it over): core/ names no feature. */
+export const liveRoomRules: LiveRoomRules = { roomsOnConnect, parseWatchTarget, watchKey, resolveWatch, groupRoomAccess, isActiveMember };

@@ -8,7 +8,7 @@ import { createAccountsService } from '#features/accounts/service.ts';
 import { createNetworkService } from './service.ts';
 
 export const networkRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config });
+  const accounts = createAccountsService({ db: app.db, mailer: app.mailer, config: app.config, sessions: app.sessionCache });
   const network = createNetworkService({ db: app.db, accounts });
   const tags = ['network'];
 

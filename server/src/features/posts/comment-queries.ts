@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '#core/db.ts';
+import type { ImageRow } from '#features/media/queries.ts';
+import { imageColumn } from '#features/media/service.ts';
 import type { Keyset } from './queries.ts';
 
 // Comments, oldest first, each top-level one with its replies. Every list goes through
@@ -20,30 +22,6 @@ export function commentForUpdate(tx: DbOrTx, id: string) {
 
 /** A reply that is not deleted keeps its deleted parent on the page, as a placeholder. */
 const hasLiveReplies = sql<boolean>`EXISTS (SELECT 1 FROM comments r WHERE r.post_id = c.post_id AND r.parent_id = c.id AND r.deleted_at IS NULL)`;
-
-/** One page of a post's top-level comments, oldest first: live ones, and deleted ones that still have replies. */
-export function topLevelPage(db: DbOrTx, postId: string, after: Keyset | undefined, limit: number) {
-  return db.selectFrom('comments as c')
-    .select([...COMMENT_COLUMNS, sql<string>`c.created_at::text`.as('sort_key')])
-    .where('c.post_id', '=', postId)
-    .where('c.parent_id', 'is', null)
-    .where((eb) => eb.or([eb('c.deleted_at', 'is', null), hasLiveReplies]))
-    .where(after ? sql<boolean>`(c.created_at, c.id) > (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql<boolean>`true`)
-    .orderBy('c.created_at').orderBy('c.id')
-    .limit(limit + 1)
-    .execute();
-}
-
-/** Every live reply to these comments, oldest first. */
-export function repliesTo(db: DbOrTx, postId: string, parentIds: readonly string[]) {
-  if (parentIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('comments as c').select(COMMENT_COLUMNS)
-    .where('c.post_id', '=', postId)
-    .where('c.parent_id', 'in', parentIds)
-    .where('c.deleted_at', 'is', null)
-    .orderBy('c.created_at').orderBy('c.id')
-    .execute();
-}
 
 export interface NewComment {
   id: string;
@@ -69,4 +47,44 @@ export async function softDeleteComment(tx: DbOrTx, id: string): Promise<void> {
 /** Reloads one comment as shown, deleted or not (after a write, for the answer and the live event). */
 export function commentAsStored(db: DbOrTx, id: string) {
   return db.selectFrom('comments as c').select(COMMENT_COLUMNS).where('c.id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** A comment as the comments column of a post's statement carries it: JSON, so times are strings. */
+export interface CommentJson {
+  id: string;
+  post_id: string;
+  parent_id: string | null;
+  author_id: string;
+  body: string;
+  body_html: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  created_at: string;
+  sort_key: string;
+  a_handle: string;
+  a_display_name: string;
+  a_avatar: ImageRow | null;
+  replies?: CommentJson[] | null;
+}
+
+const commentJsonColumns = (alias: string, author: string) => sql`${sql.ref(`${alias}.id`)}, ${sql.ref(`${alias}.post_id`)}, ${sql.ref(`${alias}.parent_id`)},
+  ${sql.ref(`${alias}.author_id`)}, ${sql.ref(`${alias}.body`)}, ${sql.ref(`${alias}.body_html`)}, ${sql.ref(`${alias}.edited_at`)},
+  ${sql.ref(`${alias}.deleted_at`)}, ${sql.ref(`${alias}.created_at`)}, ${sql.ref(`${alias}.created_at`)}::text AS sort_key,
+  ${sql.ref(`${author}.handle`)} AS a_handle, ${sql.ref(`${author}.display_name`)} AS a_display_name, ${imageColumn(`${author}.avatar_id`)} AS a_avatar`;
+
+/**
+ * A column for the post's own statement (read-statement.ts `extra`): one page of its top-level
+ * comments, oldest first, each with its live replies and every author, as JSON. Same rules and
+ * indexes as `topLevelPage` and `repliesTo`.
+ */
+export function commentPageColumn(after: Keyset | undefined, limit: number): RawBuilder<unknown> {
+  const keyset = after ? sql`AND (c.created_at, c.id) > (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql``;
+  return sql`, (SELECT json_agg(t ORDER BY t.created_at, t.id) FROM (
+      SELECT ${commentJsonColumns('c', 'ca')},
+        (SELECT json_agg(r ORDER BY r.created_at, r.id) FROM (
+          SELECT ${commentJsonColumns('rc', 'ra')} FROM comments rc JOIN members ra ON ra.id = rc.author_id
+          WHERE rc.post_id = c.post_id AND rc.parent_id = c.id AND rc.deleted_at IS NULL) r) AS replies
+      FROM comments c JOIN members ca ON ca.id = c.author_id
+      WHERE c.post_id = p.id AND c.parent_id IS NULL AND (c.deleted_at IS NULL OR ${hasLiveReplies}) ${keyset}
+      ORDER BY c.created_at, c.id LIMIT ${limit + 1}) t) AS comments`;
 }

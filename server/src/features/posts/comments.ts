@@ -8,7 +8,9 @@ import { canDeleteOnWall, canEditOwn, canReadWall, canRespondOnWall, type MaybeV
 import { hitRateLimit } from '#core/rate-limit.ts';
 import { storeNotifications, type NotificationInput } from '#features/notifications/notify.ts';
 import * as cq from './comment-queries.ts';
-import { authorOf, loadWalls, type WallInfo } from './hydrate.ts';
+import { authorOf, loadWalls, readableHydrated, type WallInfo } from './hydrate.ts';
+import { hydratedPosts, idsSkeleton, type HydratedRow } from './read-statement.ts';
+import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import { mentionNotices, type PostsDeps } from './notices.ts';
 import { audienceRooms, presentComment, presentCommentFor, type Authors } from './present.ts';
 import * as q from './queries.ts';
@@ -56,16 +58,23 @@ export function createCommentsService(deps: PostsDeps) {
   return {
     async list(viewer: MaybeViewer, postId: string, query: PageQuery): Promise<CommentPage> {
       const after = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
-      const { wall } = await readablePost(db, viewer, postId, false);
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const { items, nextCursor } = paginate(await cq.topLevelPage(db, postId, after, limit), limit, (row) => [row.sort_key, row.id]);
-      const replies = await cq.repliesTo(db, postId, items.map((row) => row.id));
-      const authors = await authorsOf(db, [...items, ...replies].map((row) => row.author_id));
-      const present = (row: cq.CommentRow) => presentCommentFor(row, authors, viewer, wall.subject);
+      // One statement: the post (for the policy) and a page of its comments with their replies and authors.
+      const { rows } = await hydratedPosts(idsSkeleton([postId]), viewer?.id ?? null, cq.commentPageColumn(after, limit)).execute(db);
+      const row = rows[0] as (HydratedRow & { comments: cq.CommentJson[] | null }) | undefined;
+      const [post] = row ? readableHydrated(viewer, [row]) : [];
+      if (!row || !post) throw notFound('This post');
+      const { items, nextCursor } = paginate(row.comments ?? [], limit, (comment) => [comment.sort_key, comment.id]);
+      const authors: Authors = new Map();
+      const stored = (comment: cq.CommentJson): cq.CommentRow => {
+        authors.set(comment.author_id, { id: comment.author_id, handle: comment.a_handle, displayName: comment.a_display_name, ...(comment.a_avatar ? { avatar: presentImage(comment.a_avatar)! } : {}) });
+        return { ...comment, created_at: new Date(comment.created_at), edited_at: comment.edited_at === null ? null : new Date(comment.edited_at), deleted_at: comment.deleted_at === null ? null : new Date(comment.deleted_at) };
+      };
+      const present = (comment: cq.CommentJson) => presentCommentFor(stored(comment), authors, viewer, post.wall.subject);
       return {
-        threads: items.flatMap((row) => {
-          const comment = present(row);
-          return comment ? [{ comment, replies: replies.filter((reply) => reply.parent_id === row.id).flatMap((reply) => present(reply) ?? []) }] : [];
+        threads: items.flatMap((comment) => {
+          const shown = present(comment);
+          return shown ? [{ comment: shown, replies: (comment.replies ?? []).flatMap((reply) => present(reply) ?? []) }] : [];
         }),
         nextCursor,
       };

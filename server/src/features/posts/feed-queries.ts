@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTx } from '#core/db.ts';
 import { olderThan, type Keyset } from './queries.ts';
+import { hydratedPosts, type HydratedRow } from './read-statement.ts';
 
-export interface SkeletonRow { id: string; sort_key: string }
 
 /**
  * The home feed's skeleton: ids and keys of one page, newest first. Not one OR over posts (which
@@ -21,20 +21,19 @@ export interface SkeletonRow { id: string; sort_key: string }
  * UNION keeps it once (a few hundred rows to hash). The author scans skip, row by row, a followee's
  * posts in private groups the member is not in: an author who posts almost only there costs a
  * longer scan, index-only thanks to the index's INCLUDE (wall, group_id).
- *
- * It runs as a named (prepared) statement: PostgreSQL plans this many-branched query once per
- * connection instead of on every request (planning cost about a third of its time).
  */
-export function homeFeedQuery(memberId: string, after: Keyset | undefined, limit: number): RawBuilder<SkeletonRow> {
+export function homeFeedQuery(memberId: string, after: Keyset | undefined, limit: number): RawBuilder<unknown> {
   const n = limit + 1;
-  return sql<SkeletonRow>`
+  return sql`
     WITH my_groups AS MATERIALIZED (
       SELECT group_id AS id FROM group_members WHERE member_id = ${memberId} AND state = 'active'
     ), authors AS MATERIALIZED (
       SELECT followee_id AS id FROM follows WHERE follower_id = ${memberId}
       UNION SELECT ${memberId}::uuid
     )
-    SELECT feed.id, feed.created_at::text AS sort_key FROM (
+    SELECT page.id, page.created_at::text AS sort_key, 'page'::text AS part,
+      row_number() OVER (ORDER BY page.created_at DESC, page.id DESC) AS ord FROM (
+    SELECT feed.id, feed.created_at FROM (
       (SELECT w.id, w.created_at FROM posts w
         WHERE w.wall = 'network' AND w.deleted_at IS NULL AND ${olderThan(after, 'w')}
         ORDER BY w.created_at DESC, w.id DESC LIMIT ${n})
@@ -52,12 +51,17 @@ export function homeFeedQuery(memberId: string, after: Keyset | undefined, limit
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${n}) ap)
     ) feed
     ORDER BY feed.created_at DESC, feed.id DESC
-    LIMIT ${n}`;
+    LIMIT ${n}) page`;
 }
 
-export async function homeFeedSkeleton(db: DbOrTx, pool: Queryable, memberId: string, after: Keyset | undefined, limit: number): Promise<SkeletonRow[]> {
-  const { sql: text, parameters } = homeFeedQuery(memberId, after, limit).compile(db);
-  const result = await pool.query<SkeletonRow>({ name: after ? 'caucus_home_feed_after' : 'caucus_home_feed_first', text, values: parameters as unknown[] });
+/**
+ * The home feed's page, skeleton and hydration in one statement. It runs as a named (prepared)
+ * statement: PostgreSQL plans this many-branched query once per connection instead of on every
+ * request (planning cost about a third of its time).
+ */
+export async function homeFeedPage(db: DbOrTx, pool: Queryable, memberId: string, after: Keyset | undefined, limit: number): Promise<HydratedRow[]> {
+  const { sql: text, parameters } = hydratedPosts(homeFeedQuery(memberId, after, limit), memberId).compile(db);
+  const result = await pool.query<HydratedRow>({ name: after ? 'caucus_home_feed_after' : 'caucus_home_feed_first', text, values: parameters as unknown[] });
   return result.rows;
 }
 
@@ -72,8 +76,8 @@ export interface ReadableWalls {
   network: boolean;
   allPrivateGroups: boolean;
   allSecretGroups: boolean;
-  /** Non-public groups the viewer reads as an active member. */
-  groupIds: string[];
+  /** Whether the viewer reads the non-public groups they are an active member of. */
+  activeMemberGroups: boolean;
   publicProfiles: boolean;
   membersProfiles: boolean;
   unverifiedProfiles: boolean;
@@ -84,11 +88,13 @@ export interface ReadableWalls {
  * created_at, post_id). The filter applies the policy's answers set by set, in the SQL, so that a
  * page is full; the rules run again on the loaded posts.
  */
-export async function hashtagSkeleton(db: DbOrTx, tag: string, readable: ReadableWalls, after: Keyset | undefined, limit: number): Promise<SkeletonRow[]> {
+export function hashtagSkeleton(tag: string, readable: ReadableWalls, after: Keyset | undefined, limit: number): RawBuilder<unknown> {
   const r = readable;
   const keyset = after ? sql`AND (ph.created_at, ph.post_id) < (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql``;
-  const { rows } = await sql<SkeletonRow>`
-    SELECT ph.post_id AS id, ph.created_at::text AS sort_key
+  return sql`
+    SELECT page.id, page.created_at::text AS sort_key, 'page'::text AS part,
+      row_number() OVER (ORDER BY page.created_at DESC, page.id DESC) AS ord FROM (
+    SELECT ph.post_id AS id, ph.created_at
     FROM post_hashtags ph
     JOIN posts p ON p.id = ph.post_id AND p.deleted_at IS NULL
     LEFT JOIN groups g ON g.id = p.group_id
@@ -99,13 +105,12 @@ export async function hashtagSkeleton(db: DbOrTx, tag: string, readable: Readabl
         OR (p.wall = 'group' AND (g.visibility = 'public'
           OR (g.visibility = 'private' AND ${r.allPrivateGroups})
           OR (g.visibility = 'secret' AND ${r.allSecretGroups})
-          OR p.group_id = ANY(${r.groupIds}::uuid[])))
+          OR (${r.activeMemberGroups} AND p.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.member_id = ${r.viewerId}::uuid AND gm.state = 'active'))))
         OR (p.wall = 'profile' AND (p.profile_id = ${r.viewerId}::uuid
           OR (o.email_verified_at IS NULL AND ${r.unverifiedProfiles})
           OR (o.email_verified_at IS NOT NULL AND o.profile_visibility = 'public' AND ${r.publicProfiles})
           OR (o.email_verified_at IS NOT NULL AND o.profile_visibility = 'members' AND ${r.membersProfiles})))
       )
     ORDER BY ph.created_at DESC, ph.post_id DESC
-    LIMIT ${limit + 1}`.execute(db);
-  return rows;
+    LIMIT ${limit + 1}) page`;
 }

@@ -5,48 +5,44 @@ import type { Db } from '#core/db.ts';
 import { forbidden, notFound, unauthenticated } from '#core/errors.ts';
 import { normalizeHashtag } from '#core/markdown.ts';
 import { canReadGroupContent, canReadWall, canViewProfile, type MaybeViewer } from '#core/policy.ts';
-import { activeGroupIds, loadGroupAccess } from '#features/groups/access.ts';
-import { hashtagSkeleton, homeFeedSkeleton, type Queryable, type ReadableWalls, type SkeletonRow } from './feed-queries.ts';
-import { loadPostsByIds } from './hydrate.ts';
+import { hashtagSkeleton, homeFeedPage, type Queryable, type ReadableWalls } from './feed-queries.ts';
+import { readableHydrated } from './hydrate.ts';
 import type { Keyset } from './queries.ts';
 import { presentPostFor } from './present.ts';
+import { hydratedPosts, type HydratedRow } from './read-statement.ts';
 
-/** The policy's answers for whole classes of walls, and the groups this viewer reads as a member. */
-async function readableWalls(db: Db, viewer: MaybeViewer): Promise<ReadableWalls> {
-  const memberGroups = viewer ? await loadGroupAccess(db, viewer.id, await activeGroupIds(db, viewer.id)) : new Map();
+/** The policy's answers for whole classes of walls, decided once per request, applied by the SQL set by set. */
+function readableWalls(viewer: MaybeViewer): ReadableWalls {
   const profile = (profileVisibility: 'public' | 'members', emailVerified: boolean) => canViewProfile(viewer, { id: '', profileVisibility, emailVerified });
   return {
     viewerId: viewer?.id ?? null,
     network: canReadWall(viewer, { wall: 'network' }),
     allPrivateGroups: canReadGroupContent(viewer, { visibility: 'private' }, null),
     allSecretGroups: canReadGroupContent(viewer, { visibility: 'secret' }, null),
-    groupIds: [...memberGroups.values()].filter((group) => canReadGroupContent(viewer, group, group.membership)).map((group) => group.id),
+    activeMemberGroups: canReadGroupContent(viewer, { visibility: 'secret' }, { state: 'active', role: 'member' }),
     publicProfiles: profile('public', true),
     membersProfiles: profile('members', true),
     unverifiedProfiles: profile('members', false),
   };
 }
 
+/** Steps 3 and 4 on one statement's `limit + 1` rows: the cursor from what the SQL paged, the rules on what loaded. */
+function toPage(viewer: MaybeViewer, rows: HydratedRow[], limit: number): PostPage {
+  const { items, nextCursor } = paginate(rows, limit, (row) => [row.sort_key, row.id]);
+  return { posts: readableHydrated(viewer, items).map((post) => presentPostFor(post, viewer)), nextCursor };
+}
+
 export function createFeedService(deps: { db: Db; pool: Queryable }) {
   const { db, pool } = deps;
-
-  type Skeleton = (after: Keyset | undefined, limit: number) => Promise<SkeletonRow[]>;
-
-  async function page(viewer: MaybeViewer, query: PageQuery, after: Keyset | undefined, skeleton: Skeleton): Promise<PostPage> {
-    const limit = query.limit ?? LIMITS.pageSizeDefault;
-    const { items, nextCursor } = paginate(await skeleton(after, limit), limit, (row) => [row.sort_key, row.id]);
-    // The skeleton's SQL already kept to what the viewer may read; the rules run again on what loaded.
-    const posts = await loadPostsByIds(db, viewer, items.map((row) => row.id));
-    return { posts: posts.map((post) => presentPostFor(post, viewer)), nextCursor };
-  }
 
   return {
     /** The network wall, the member's groups, and the members they follow where they may read them: newest first. */
     async home(viewer: MaybeViewer, query: PageQuery): Promise<PostPage> {
       if (!viewer) throw unauthenticated();
       if (!canReadWall(viewer, { wall: 'network' })) throw forbidden('Confirm your e-mail address to see your feed.');
-      const after = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
-      return page(viewer, query, after, (keyset, limit) => homeFeedSkeleton(db, pool, viewer.id, keyset, limit));
+      const after: Keyset | undefined = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
+      const limit = query.limit ?? LIMITS.pageSizeDefault;
+      return toPage(viewer, await homeFeedPage(db, pool, viewer.id, after, limit), limit);
     },
 
     /**
@@ -55,8 +51,10 @@ export function createFeedService(deps: { db: Db; pool: Queryable }) {
      */
     async hashtag(viewer: MaybeViewer, tag: string, query: PageQuery): Promise<PostPage> {
       const after = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
-      const readable = await readableWalls(db, viewer);
-      const answer = await page(viewer, query, after, (keyset, limit) => hashtagSkeleton(db, normalizeHashtag(tag), readable, keyset, limit));
+      const limit = query.limit ?? LIMITS.pageSizeDefault;
+      const skeleton = hashtagSkeleton(normalizeHashtag(tag), readableWalls(viewer), after, limit);
+      const { rows } = await hydratedPosts(skeleton, viewer?.id ?? null).execute(db);
+      const answer = toPage(viewer, rows, limit);
       if (!after && answer.posts.length === 0 && answer.nextCursor === null) throw notFound('This hashtag');
       return answer;
     },

@@ -4,12 +4,14 @@ import type { Author, PostWall, ReactionCounts } from '@caucus/shared/schemas/po
 import type { DbOrTx } from '#core/db.ts';
 import { canReadWall, type MaybeViewer, type WallSubject } from '#core/policy.ts';
 import { loadGroupAccess, type GroupAccess } from '#features/groups/access.ts';
-import { loadPostImages, presentImageColumn as presentImage } from '#features/media/service.ts';
+import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import * as q from './queries.ts';
+import { hydratedPosts, idsSkeleton, type HydratedRow } from './read-statement.ts';
 
-// Step 2 and 3 of every read (ARCHITECTURE: skeleton → hydrate → rules → present): load what a
-// set of posts needs in a fixed number of queries, then drop what the policy does not let this
-// viewer read. A post whose wall or author did not load is dropped too: fail closed.
+// Step 3 of every read (ARCHITECTURE: skeleton → hydrate → rules → present): the statement of
+// read-statement.ts loaded a page; drop what the policy does not let this viewer read. A post whose
+// wall or author did not load is dropped too: fail closed. `loadWalls` serves the writes, which
+// check the wall of a post they locked.
 
 export interface WallInfo {
   subject: WallSubject;
@@ -73,51 +75,52 @@ export const authorOf = (member: q.MemberRow): Author => ({
   id: member.id, handle: member.handle, displayName: member.display_name, ...(member.avatar ? { avatar: presentImage(member.avatar) } : {}),
 });
 
-/**
- * Posts in the given order, hydrated, each one the viewer may read; the others are left out.
- * `knownGroups`: groups (with the viewer's membership) the caller loaded already, not asked again.
- */
-export async function hydratePosts(db: DbOrTx, viewer: MaybeViewer, rows: readonly q.PostRow[], knownGroups?: ReadonlyMap<string, GroupAccess>): Promise<LoadedPost[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const memberIds = rows.flatMap((row) => (row.profile_id ? [row.author_id, row.profile_id] : [row.author_id]));
-  const [memberRows, counts, mine, images] = await Promise.all([
-    q.membersByIds(db, memberIds),
-    q.reactionCounts(db, ids),
-    viewer ? q.viewerReactions(db, viewer.id, ids) : Promise.resolve([]),
-    loadPostImages(db, ids),
-  ]);
-  const members: MembersById = new Map(memberRows.map((row) => [row.id, row]));
-  const wallOf = await loadWalls(db, viewer, rows, members, knownGroups);
-  const reactions = new Map<string, ReactionCounts>();
-  for (const count of counts) {
-    const perKind = reactions.get(count.post_id) ?? {};
-    perKind[count.kind] = Number(count.n);
-    reactions.set(count.post_id, perKind);
+/** The wall of a hydrated post, as the policy and the JSON need it; undefined when it did not load (fail closed). */
+function wallOfHydrated(row: HydratedRow): WallInfo | undefined {
+  if (row.wall === 'network') return { subject: { wall: 'network' }, json: { kind: 'network' } };
+  if (row.wall === 'group') {
+    if (!row.group_id || !row.g_slug || !row.g_name || !row.g_visibility) return undefined;
+    const membership = row.gm_state && row.gm_role ? { state: row.gm_state, role: row.gm_role } : null;
+    return {
+      subject: { wall: 'group', group: { visibility: row.g_visibility }, membership },
+      json: { kind: 'group', group: { id: row.group_id, slug: row.g_slug, name: row.g_name, visibility: row.g_visibility } },
+    };
   }
-  const mineByPost = new Map(mine.map((row) => [row.post_id, row.kind]));
+  if (!row.profile_id || !row.o_handle || row.o_display_name === null || !row.o_visibility || row.o_verified === null) return undefined;
+  return {
+    subject: {
+      wall: 'profile',
+      profile: { id: row.profile_id, profileVisibility: row.o_visibility, emailVerified: row.o_verified },
+      ownerFollowsViewer: row.owner_follows_viewer,
+    },
+    json: { kind: 'profile', profile: { id: row.profile_id, handle: row.o_handle, displayName: row.o_display_name } },
+  };
+}
 
+/**
+ * Step 3, the rules: the posts of one statement's answer that the viewer may read, in its order.
+ * A post whose wall did not load, or that the policy refuses, is left out.
+ */
+export function readableHydrated(viewer: MaybeViewer, rows: readonly HydratedRow[]): LoadedPost[] {
   const loaded: LoadedPost[] = [];
   for (const row of rows) {
-    const author = members.get(row.author_id);
-    const wall = wallOf(row);
-    if (!author || !wall || !canReadWall(viewer, wall.subject)) continue;
+    const wall = wallOfHydrated(row);
+    if (!wall || !canReadWall(viewer, wall.subject)) continue;
     loaded.push({
       row,
-      author: authorOf(author),
+      author: { id: row.author_id, handle: row.a_handle, displayName: row.a_display_name, ...(row.a_avatar ? { avatar: presentImage(row.a_avatar) } : {}) },
       wall,
-      reactions: reactions.get(row.id) ?? {},
-      mine: mineByPost.get(row.id) ?? null,
-      images: images.get(row.id) ?? [],
+      reactions: row.reactions ?? {},
+      mine: row.mine,
+      images: (row.images ?? []).flatMap((image) => presentImage(image) ?? []),
     });
   }
   return loaded;
 }
 
-/** Loads posts by id (a skeleton's page), keeping the skeleton's order. */
+/** Loads posts by id in one statement, keeping the order given. */
 export async function loadPostsByIds(db: DbOrTx, viewer: MaybeViewer, ids: readonly string[]): Promise<LoadedPost[]> {
   if (ids.length === 0) return [];
-  const rows = await q.postsByIds(db, ids);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return hydratePosts(db, viewer, ids.flatMap((id) => byId.get(id) ?? []));
+  const { rows } = await hydratedPosts(idsSkeleton(ids), viewer?.id ?? null).execute(db);
+  return readableHydrated(viewer, rows);
 }

@@ -13,10 +13,6 @@ const POST_COLUMNS = [
 
 const livePosts = (db: DbOrTx) => db.selectFrom('posts as p').where('p.deleted_at', 'is', null);
 
-export function postsByIds(db: DbOrTx, ids: readonly string[]) {
-  return livePosts(db).select(POST_COLUMNS).where('p.id', 'in', ids).execute();
-}
-
 export function postById(db: DbOrTx, id: string) {
   return livePosts(db).select(POST_COLUMNS).where('p.id', '=', id).executeTakeFirst();
 }
@@ -36,18 +32,6 @@ export interface Keyset { sortKey: string; id: string }
 /** `(created_at, id) < cursor` on the given alias: the keyset of every newest-first list of posts. */
 export const olderThan = (after: Keyset | undefined, alias: string): RawBuilder<boolean> =>
   after ? sql<boolean>`(${sql.ref(`${alias}.created_at`)}, ${sql.ref(`${alias}.id`)}) < (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql<boolean>`true`;
-
-/**
- * One page of a wall, newest first, pinned posts left out (they come first, apart). Served by
- * posts_network_wall_idx, posts_group_wall_idx or posts_profile_wall_idx.
- */
-export function wallPage(db: DbOrTx, wall: WallRef, after: Keyset | undefined, limit: number) {
-  let query = livePosts(db).select([...POST_COLUMNS, sql<string>`p.created_at::text`.as('sort_key')]).where('p.pinned_at', 'is', null).where(olderThan(after, 'p'));
-  if (wall.kind === 'network') query = query.where('p.wall', '=', 'network');
-  if (wall.kind === 'group') query = query.where('p.group_id', '=', wall.groupId);
-  if (wall.kind === 'profile') query = query.where('p.profile_id', '=', wall.profileId);
-  return query.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(limit + 1).execute();
-}
 
 /** A wall's pinned posts, the latest pinned first (posts_pinned_idx; a wall holds a handful at most). */
 export function pinnedPosts(db: DbOrTx, wall: WallRef, limit: number) {
@@ -152,11 +136,6 @@ export function membershipsIn(db: DbOrTx, groupId: string, memberIds: readonly s
 export function reactionCounts(db: DbOrTx, postIds: readonly string[]) {
   if (postIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('reactions').select(['post_id', 'kind', (eb) => eb.fn.countAll<number>().as('n')]).where('post_id', 'in', postIds).groupBy(['post_id', 'kind']).execute();
-}
-
-export function viewerReactions(db: DbOrTx, viewerId: string, postIds: readonly string[]) {
-  if (postIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('reactions').select(['post_id', 'kind']).where('member_id', '=', viewerId).where('post_id', 'in', postIds).execute();
 }
 
 /** Sets the member's reaction; says whether it is their first on this post, and the kind it replaced. */

@@ -11,17 +11,28 @@ import { hitRateLimit } from '#core/rate-limit.ts';
 import { storeNotifications } from '#features/notifications/notify.ts';
 import { loadGroupAccess, type GroupAccess } from '#features/groups/access.ts';
 import { attachImagesToPost, loadPostImages } from '#features/media/service.ts';
-import { authorOf, hydratePosts, loadPostsByIds, loadWalls, type LoadedPost, type WallInfo } from './hydrate.ts';
+import { authorOf, loadPostsByIds, loadWalls, readableHydrated, type LoadedPost, type WallInfo } from './hydrate.ts';
 import { mentionNotices, type PostsDeps } from './notices.ts';
 import { audienceRooms, presentPost, presentPostFor } from './present.ts';
 import * as q from './queries.ts';
 import { newlyMentioned, prepareText } from './text.ts';
+import { wallPageStatement, type WallRow, type WallTarget } from './wall-queries.ts';
 
 /** A wall shows at most this many pinned posts above the others. */
 export const PINNED_MAX = 5;
 
-/** A wall as a route names it. */
-export type WallTarget = { kind: 'network' } | { kind: 'group'; slug: string } | { kind: 'profile'; handle: string };
+export type { WallTarget } from './wall-queries.ts';
+
+/** The policy's subject for a wall that loaded, or undefined when this viewer may not know of it (the same 404 as a missing one). */
+function visibleWall(viewer: MaybeViewer, wall: WallRow): WallSubject | undefined {
+  if (wall.kind === 'network') return { wall: 'network' };
+  if (wall.kind === 'group') {
+    const membership = wall.state && wall.role ? { state: wall.state, role: wall.role } : null;
+    return canSeeGroup(viewer, wall, membership) ? { wall: 'group', group: { visibility: wall.visibility }, membership } : undefined;
+  }
+  const profile = { id: wall.id, profileVisibility: wall.profile_visibility, emailVerified: wall.verified };
+  return canViewProfile(viewer, profile) ? { wall: 'profile', profile, ownerFollowsViewer: wall.follows_viewer } : undefined;
+}
 
 interface ResolvedWall {
   ref: q.WallRef;
@@ -55,10 +66,9 @@ export function createWallsService(deps: PostsDeps) {
     return { ref: { kind: 'profile', profileId: owner.id }, json, subject: { wall: 'profile', profile, ownerFollowsViewer: followsViewer }, groupId: null, profileId: owner.id };
   }
 
-  /** A post this viewer may read, with its wall; anything else is the same 404. */
+  /** A post this viewer may read, with its wall, in one statement; anything else is the same 404. */
   async function readablePost(viewer: MaybeViewer, id: string): Promise<LoadedPost> {
-    const row = await q.postById(db, id);
-    const [post] = row ? await hydratePosts(db, viewer, [row]) : [];
+    const [post] = await loadPostsByIds(db, viewer, [id]);
     if (!post) throw notFound('This post');
     return post;
   }
@@ -83,26 +93,23 @@ export function createWallsService(deps: PostsDeps) {
     async listWall(viewer: MaybeViewer, target: WallTarget, query: PageQuery): Promise<PostPage> {
       // A malformed cursor is the caller's mistake whatever the wall: say so first.
       const after = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
-      const wall = await resolveWall(viewer, target);
-      if (!canReadWall(viewer, wall.subject)) {
-        if (!viewer) throw unauthenticated();
-        throw forbidden(wall.subject.wall === 'group' ? 'Join this group to read its wall.' : 'Confirm your e-mail address to read this wall.');
-      }
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const [skeleton, pinnedRows] = await Promise.all([
-        q.wallPage(db, wall.ref, after, limit),
-        after ? Promise.resolve([]) : q.pinnedPosts(db, wall.ref, PINNED_MAX),
-      ]);
-      const { items, nextCursor } = paginate(skeleton, limit, (row) => [row.sort_key, row.id]);
-      // A wall's page selects whole rows at once (one wall, one index): no second query by id.
-      const loaded = await hydratePosts(db, viewer, [...pinnedRows, ...items], wall.group ? new Map([[wall.group.id, wall.group]]) : undefined);
-      const pinnedIds = new Set(pinnedRows.map((row) => row.id));
+      // One statement: the wall, its pinned posts, a page of the others. The rules run on what loaded.
+      const loaded = await wallPageStatement(db, target, viewer?.id ?? null, after, limit, PINNED_MAX);
+      const subject = loaded ? visibleWall(viewer, loaded.wall) : undefined;
+      if (!loaded || !subject) throw notFound(target.kind === 'group' ? 'This group' : 'This profile');
+      if (!canReadWall(viewer, subject)) {
+        if (!viewer) throw unauthenticated();
+        throw forbidden(subject.wall === 'group' ? 'Join this group to read its wall.' : 'Confirm your e-mail address to read this wall.');
+      }
+      const pinned = loaded.posts.filter((row) => row.part === 'pinned');
+      const { items, nextCursor } = paginate(loaded.posts.filter((row) => row.part === 'page'), limit, (row) => [row.sort_key, row.id]);
       const present = (post: LoadedPost) => presentPostFor(post, viewer);
       return {
-        ...(after ? {} : { pinned: loaded.filter((post) => pinnedIds.has(post.row.id)).map(present) }),
-        posts: loaded.filter((post) => !pinnedIds.has(post.row.id)).map(present),
+        ...(after ? {} : { pinned: readableHydrated(viewer, pinned).map(present) }),
+        posts: readableHydrated(viewer, items).map(present),
         nextCursor,
-        canPost: canPostOnWall(viewer, wall.subject),
+        canPost: canPostOnWall(viewer, subject),
       };
     },
 

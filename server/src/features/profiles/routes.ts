@@ -5,7 +5,7 @@ import { errorResponses } from '#core/route-schemas.ts';
 import { createProfilesService } from './service.ts';
 
 export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const profiles = createProfilesService({ db: app.db });
+  const profiles = createProfilesService({ db: app.db, sessions: app.sessionCache });
   const tags = ['profiles'];
 
   app.get('/profiles/:handle', {

@@ -6,6 +6,7 @@ import { fieldError, forbidden, notFound, unauthenticated } from '#core/errors.t
 import { renderMarkdown } from '#core/markdown.ts';
 import { canBrowseDirectory, canViewProfile, canViewProfileField, type MaybeViewer, type Viewer } from '#core/policy.ts';
 import { isUniqueViolation } from '#core/route-schemas.ts';
+import type { SessionRevocations } from '#core/session-cache.ts';
 import { assertHandleAvailable, handleTaken } from '#features/accounts/handles.ts';
 import { presentImageColumn as presentImage } from '#features/media/service.ts';
 import * as q from './queries.ts';
@@ -45,8 +46,8 @@ function presentSettings(row: q.ProfileRow): ProfileSettings {
   };
 }
 
-export function createProfilesService(deps: { db: Db }) {
-  const { db } = deps;
+export function createProfilesService(deps: { db: Db; sessions: SessionRevocations }) {
+  const { db, sessions } = deps;
   return {
     async getProfile(viewer: MaybeViewer, handle: string): Promise<Profile> {
       const row = await q.findProfileByHandle(db, handle);
@@ -85,7 +86,10 @@ export function createProfilesService(deps: { db: Db }) {
       };
       if (body.displayName !== undefined && patch.display_name === '') throw fieldError(400, 'displayName', 'required', 'This field is required');
       try {
-        if (Object.keys(patch).length > 0) await q.updateProfile(db, viewer.id, patch);
+        if (Object.keys(patch).length > 0) {
+          await q.updateProfile(db, viewer.id, patch);
+          sessions.forgetMember(viewer.id); // sessions carry the display name (and the handle)
+        }
       } catch (error) {
         if (isUniqueViolation(error, 'members_handle_key')) throw handleTaken();
         throw error;

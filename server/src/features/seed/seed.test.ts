@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.ts';
 import { createMember, createTestApp, login, type TestApp } from '../../testing/test-app.ts';
 import { DEMO_PASSWORD, seedDemo, SeedRefused, seedScale } from './seed.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
+
+/** What the CLI hands the demo seed: an app on the same database, for the walls. */
+const demoApp = (t: TestApp) => () => buildApp({ config: t.config, db: t.db, web: 'none', logger: false });
 
 async function staffAndMembers(t: TestApp) {
   const rows = await t.db.db.selectFrom('members').select(['email', 'role']).execute();
@@ -19,10 +23,10 @@ describe('caucus seed --demo on an empty network', () => {
   afterAll(() => t.close());
 
   it('builds the demo on an empty network, and adds nothing when run again', async () => {
-    expect(await seedDemo(t.db, t.config)).toMatch(/^Demo network ready: 12 members added/);
+    expect(await seedDemo(t.db, t.config, demoApp(t))).toMatch(/^Demo network ready: 12 members added/);
     const { staff } = await staffAndMembers(t);
     expect(staff).toEqual(['camille@demo.caucus.test:owner', 'karim_b@demo.caucus.test:admin', 'sophie_l@demo.caucus.test:moderator']);
-    expect(await seedDemo(t.db, t.config)).toBe('This network already holds the demo members: nothing added.');
+    expect(await seedDemo(t.db, t.config, demoApp(t))).toBe('This network already holds the demo members: nothing added.');
     expect((await staffAndMembers(t)).count).toBe(12);
   });
 });
@@ -37,8 +41,8 @@ describe('caucus seed on a network with members of its own', () => {
   it('refuses: no account with the published password, no staff role', async () => {
     const real = await createMember(t, { role: 'owner' });
     const before = await staffAndMembers(t);
-    await expect(seedDemo(t.db, t.config)).rejects.toThrow(SeedRefused);
-    await expect(seedDemo(t.db, t.config)).rejects.toThrow(/already has members of its own/);
+    await expect(seedDemo(t.db, t.config, demoApp(t))).rejects.toThrow(SeedRefused);
+    await expect(seedDemo(t.db, t.config, demoApp(t))).rejects.toThrow(/already has members of its own/);
     await expect(seedScale(t.db.db, 3)).rejects.toThrow(SeedRefused);
     expect(await staffAndMembers(t)).toEqual(before);
     await expect(login(t, 'karim_b@demo.caucus.test', DEMO_PASSWORD)).rejects.toThrow(/401/);

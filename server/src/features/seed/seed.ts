@@ -1,7 +1,7 @@
 import type { Config } from '#core/config.ts';
 import { sql } from 'kysely';
 import type { Db, DbHandle, DbOrTx } from '#core/db.ts';
-import { buildApp } from '../../app.ts';
+import type { FastifyInstance } from 'fastify';
 import { seedDemoWalls } from './demo-walls.ts';
 import { newId } from '#core/ids.ts';
 import { createMailer } from '#core/mail.ts';
@@ -62,9 +62,11 @@ async function assertOnlySeedMembers(tx: DbOrTx, command: string): Promise<{ mem
 
 /**
  * `caucus seed --demo`: a small, living French network, on an empty network only (its staff
- * accounts have a published password). On a network it made itself, it adds nothing.
+ * accounts have a published password). On a network it made itself, it adds nothing. The walls
+ * are written through the API of an app on this database, which the caller builds (`openApp`,
+ * the CLI's buildApp): a feature does not import app.ts.
  */
-export async function seedDemo(handle: DbHandle, config: Config): Promise<string> {
+export async function seedDemo(handle: DbHandle, config: Config, openApp: () => Promise<FastifyInstance>): Promise<string> {
   const { db } = handle;
   const accounts = createAccountsService({ db, mailer: createMailer(config, db, pino({ level: 'warn' })), config });
   let created = 0;
@@ -92,7 +94,7 @@ export async function seedDemo(handle: DbHandle, config: Config): Promise<string
     return false;
   });
   if (already) return 'This network already holds the demo members: nothing added.';
-  const app = await buildApp({ config, db: handle, web: 'none', logger: false });
+  const app = await openApp();
   let walls: string;
   try {
     await app.ready();

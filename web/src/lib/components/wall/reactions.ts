@@ -1,14 +1,6 @@
 import type { ReactionKind } from '@caucus/shared/constants.ts';
 import { m } from '#lib/paraglide/messages.js';
 
-export const REACTION_EMOJI: Record<ReactionKind, string> = {
-  like: '👍',
-  love: '❤️',
-  applause: '👏',
-  solidarity: '✊',
-  thinking: '🤔',
-};
-
 /** The name a screen reader gives each reaction (the emoji alone would be read as "thumbs up sign"). */
 export function reactionLabel(kind: ReactionKind): string {
   switch (kind) {

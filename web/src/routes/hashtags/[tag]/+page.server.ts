@@ -1,6 +1,7 @@
 import type { PostPage } from '@caucus/shared/schemas/posts.ts';
 import { api, withQuery } from '#lib/server/api.ts';
 import { expectOk } from '#lib/server/guards.ts';
+import { shareWithVisitors } from '#lib/server/shared-page.ts';
 import type { PageServerLoad } from './$types';
 
 // The posts with this hashtag that this viewer may read (the API filters them), newest first.
@@ -8,5 +9,8 @@ export const load: PageServerLoad = async (event) => {
   const tag = event.params.tag.toLowerCase();
   const cursor = event.url.searchParams.get('cursor') ?? '';
   const path = withQuery(`/api/v1/hashtags/${encodeURIComponent(tag)}/posts`, { cursor });
-  return { tag, page: expectOk(event, await api<PostPage>(event, 'GET', path)), paged: cursor !== '' };
+  const page = expectOk(event, await api<PostPage>(event, 'GET', path));
+  // A visitor without an account sees only public posts, the same for every such visitor.
+  shareWithVisitors(event);
+  return { tag, page, paged: cursor !== '' };
 };
