@@ -1,7 +1,7 @@
 // The one-query ceilings: bare Fastify routes that do the work of Caucus's JSON reads in ONE pg
 // query each, written plainly here (nothing imported from the server), with no session, policy,
-// schema validation or serializer. What Caucus costs above them is what its safety and structure
-// cost. Started by run.ts in its own process, one per database.
+// schema validation or serializer; prepared once per connection. What Caucus costs above them is
+// what its safety and structure cost. Started by run.ts in its own process, one per database.
 //
 //   GET  /ceiling/feed?member=&before=&id=      home feed: 20 posts newest first (keyset on
 //        created_at, id) from the network wall, the member's active groups, and the profile walls
@@ -73,16 +73,17 @@ const present = (row: Row) => ({
 });
 
 type Query = { member: string; before?: string; id?: string };
-async function page(text: string, query: Query, key?: string) {
-  const { rows } = await pool.query<Row>(text, [query.member, query.before ?? null, query.id ?? null, ...(key === undefined ? [] : [key])]);
+// Named (prepared) statements: each connection plans a read once, as the best hand-written code would.
+async function page(name: string, text: string, query: Query, key?: string) {
+  const { rows } = await pool.query<Row>({ name, text, values: [query.member, query.before ?? null, query.id ?? null, ...(key === undefined ? [] : [key])] });
   const last = rows.length === PAGE ? rows.at(-1) : undefined;
   // The next keyset in the clear (microseconds kept): the bench walks pages with it.
   return { posts: rows.map(present), next: last ? { before: last.sort_key, id: last.id } : null };
 }
 
-app.get<{ Querystring: Query }>('/ceiling/feed', async (request) => page(FEED, request.query));
-app.get<{ Params: { slug: string }; Querystring: Query }>('/ceiling/groups/:slug/posts', async (request) => page(GROUP_WALL, request.query, request.params.slug));
-app.get<{ Params: { handle: string }; Querystring: Query }>('/ceiling/profiles/:handle/posts', async (request) => page(PROFILE_WALL, request.query, request.params.handle));
+app.get<{ Querystring: Query }>('/ceiling/feed', async (request) => page('feed', FEED, request.query));
+app.get<{ Params: { slug: string }; Querystring: Query }>('/ceiling/groups/:slug/posts', async (request) => page('group_wall', GROUP_WALL, request.query, request.params.slug));
+app.get<{ Params: { handle: string }; Querystring: Query }>('/ceiling/profiles/:handle/posts', async (request) => page('profile_wall', PROFILE_WALL, request.query, request.params.handle));
 
 app.post<{ Params: { groupId: string }; Body: { body: string } }>('/ceiling/post/:groupId', async (request, reply) => {
   const { rows } = await pool.query(

@@ -54,20 +54,10 @@ export function homeFeedQuery(memberId: string, after: Keyset | undefined, limit
     LIMIT ${n}) page`;
 }
 
-/**
- * The home feed's page, skeleton and hydration in one statement. It runs as a named (prepared)
- * statement: PostgreSQL plans this many-branched query once per connection instead of on every
- * request (planning cost about a third of its time).
- */
-export async function homeFeedPage(db: DbOrTx, pool: Queryable, memberId: string, after: Keyset | undefined, limit: number): Promise<HydratedRow[]> {
-  const { sql: text, parameters } = hydratedPosts(homeFeedQuery(memberId, after, limit), memberId).compile(db);
-  const result = await pool.query<HydratedRow>({ name: after ? 'caucus_home_feed_after' : 'caucus_home_feed_first', text, values: parameters as unknown[] });
-  return result.rows;
-}
-
-/** The pg Pool (named statements are a `pg` feature, not Kysely's). */
-export interface Queryable {
-  query<R extends object>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+/** The home feed's page, skeleton and hydration in one (prepared) statement. */
+export async function homeFeedPage(db: DbOrTx, memberId: string, after: Keyset | undefined, limit: number): Promise<HydratedRow[]> {
+  const { rows } = await hydratedPosts(homeFeedQuery(memberId, after, limit), memberId).execute(db);
+  return rows;
 }
 
 /** What a viewer may read, decided by the policy module for whole classes of walls at once. */

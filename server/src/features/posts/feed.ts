@@ -5,7 +5,7 @@ import type { Db } from '#core/db.ts';
 import { forbidden, notFound, unauthenticated } from '#core/errors.ts';
 import { normalizeHashtag } from '#core/markdown.ts';
 import { canReadGroupContent, canReadWall, canViewProfile, type MaybeViewer } from '#core/policy.ts';
-import { hashtagSkeleton, homeFeedPage, type Queryable, type ReadableWalls } from './feed-queries.ts';
+import { hashtagSkeleton, homeFeedPage, type ReadableWalls } from './feed-queries.ts';
 import { readableHydrated } from './hydrate.ts';
 import type { Keyset } from './queries.ts';
 import { presentPostFor } from './present.ts';
@@ -32,8 +32,8 @@ function toPage(viewer: MaybeViewer, rows: HydratedRow[], limit: number): PostPa
   return { posts: readableHydrated(viewer, items).map((post) => presentPostFor(post, viewer)), nextCursor };
 }
 
-export function createFeedService(deps: { db: Db; pool: Queryable }) {
-  const { db, pool } = deps;
+export function createFeedService(deps: { db: Db }) {
+  const { db } = deps;
 
   return {
     /** The network wall, the member's groups, and the members they follow where they may read them: newest first. */
@@ -42,7 +42,7 @@ export function createFeedService(deps: { db: Db; pool: Queryable }) {
       if (!canReadWall(viewer, { wall: 'network' })) throw forbidden('Confirm your e-mail address to see your feed.');
       const after: Keyset | undefined = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      return toPage(viewer, await homeFeedPage(db, pool, viewer.id, after, limit), limit);
+      return toPage(viewer, await homeFeedPage(db, viewer.id, after, limit), limit);
     },
 
     /**

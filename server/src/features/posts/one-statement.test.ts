@@ -1,6 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PREPARED } from '#core/db.ts';
+import type { Viewer } from '#core/policy.ts';
 import { statementCounter } from '../../testing/statement-counter.ts';
 import { createMember, createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { loadPostsByIds } from './hydrate.ts';
+import { hydratedPosts, idsSkeleton } from './read-statement.ts';
 import { follow, insertGroup, setMembership, setNetworkRole, type TestMember } from '../../testing/wall-fixtures.ts';
 
 // ARCHITECTURE: a read is one round trip. Every list of posts or comments, whatever the viewer and
@@ -83,5 +88,22 @@ describe('reads are one statement', () => {
       expect((await t.request({ url: '/api/v1/groups/nulle-part/posts', as: outsider.token })).statusCode).toBe(404);
     });
     expect(refused.statements).toHaveLength(2);
+  });
+});
+
+describe('reads are planned once per connection', () => {
+  it('sends a read as a named statement, named by its text, whatever the values', async () => {
+    const prepared = await t.db.db.connection().execute(async (connection) => {
+      await loadPostsByIds(connection, null, [postId]);
+      await loadPostsByIds(connection, { id: alice.id, role: 'member', emailVerified: true } satisfies Viewer, [postId, postId]);
+      const { rows } = await sql<{ name: string; statement: string }>`SELECT name, statement FROM pg_prepared_statements`.execute(connection);
+      return rows;
+    });
+    // The connection may have prepared other reads before: the posts-by-id read is there once.
+    const text = hydratedPosts(idsSkeleton([postId]), null).compile(t.db.db).sql;
+    expect(text.startsWith(PREPARED)).toBe(true);
+    const byIds = prepared.filter((row) => row.statement === text);
+    expect(byIds).toHaveLength(1);
+    expect(byIds[0]!.name).toMatch(/^caucus_/);
   });
 });

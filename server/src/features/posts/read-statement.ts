@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { GroupMemberState, GroupRole, GroupVisibility, ReactionKind } from '@caucus/shared/constants.ts';
 import type { ReactionCounts } from '@caucus/shared/schemas/posts.ts';
+import { PREPARED } from '#core/db.ts';
 import type { ImageRow } from '#features/media/queries.ts';
 import { imageColumn } from '#features/media/service.ts';
 import type { PostRow } from './queries.ts';
@@ -67,9 +68,9 @@ export function hydrationSelect(viewerId: string | null, extra: RawBuilder<unkno
     LEFT JOIN members o ON o.id = p.profile_id`;
 }
 
-/** A skeleton and its hydration, in one statement, in the skeleton's order. */
+/** A skeleton and its hydration, in one statement (prepared: its shape is fixed), in the skeleton's order. */
 export function hydratedPosts(skeleton: RawBuilder<unknown>, viewerId: string | null, extra?: RawBuilder<unknown>): RawBuilder<HydratedRow> {
-  return sql<HydratedRow>`WITH skeleton AS MATERIALIZED (${skeleton}) ${hydrationSelect(viewerId, extra)} ORDER BY s.ord`;
+  return sql<HydratedRow>`${sql.raw(PREPARED)} WITH skeleton AS MATERIALIZED (${skeleton}) ${hydrationSelect(viewerId, extra)} ORDER BY s.ord`;
 }
 
 /** Posts by id, in the order given. */
@@ -82,7 +83,7 @@ export const idsSkeleton = (ids: readonly string[]): RawBuilder<unknown> =>
  * none, or no row at all when the wall does not exist.
  */
 export function wallWithPosts<W>(wall: RawBuilder<unknown>, skeleton: RawBuilder<unknown>, viewerId: string | null): RawBuilder<{ wall_row: W } & Partial<HydratedRow>> {
-  return sql<{ wall_row: W } & Partial<HydratedRow>>`
+  return sql<{ wall_row: W } & Partial<HydratedRow>>`${sql.raw(PREPARED)}
     WITH wall AS MATERIALIZED (${wall}), skeleton AS MATERIALIZED (${skeleton})
     SELECT row_to_json(w) AS wall_row, h.* FROM wall w
     LEFT JOIN LATERAL (${hydrationSelect(viewerId)}) h ON true

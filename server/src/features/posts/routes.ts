@@ -23,7 +23,7 @@ export const postRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const walls = createWallsService(deps);
   const comments = createCommentsService(deps);
   const reactions = createReactionsService(deps);
-  const feed = createFeedService({ db: app.db, pool: app.dbHandle.pool });
+  const feed = createFeedService({ db: app.db });
   const tags = ['posts'];
   const page = (summary: string) => ({ tags, summary, querystring: PageQuery, response: { 200: PostPage, ...errorResponses(400, 401, 403, 404) } });
   const create = (summary: string) => ({ tags, summary, body: CreatePostBody, response: { 201: Post, ...errorResponses(400, 401, 403, 404, 429) } });
