@@ -33,11 +33,17 @@ export const groupNotFound = () => notFound('This group');
  * the transaction of a membership change, so that changes to one group happen one at a time.
  */
 export async function loadVisibleGroup(db: DbOrTx, viewer: MaybeViewer, slug: string, options: { lock?: boolean } = {}) {
-  const group = await q.findGroupBySlug(db, slug, options);
-  if (!group) throw groupNotFound();
-  const membership = await q.findMembership(db, group.id, viewer?.id ?? null);
+  // A write locks the group's row first, then reads the membership; a read takes both at once.
+  const found = options.lock ? await lockedWithMembership(db, viewer, slug) : await q.findGroupWithMembership(db, slug, viewer?.id ?? null);
+  if (!found) throw groupNotFound();
+  const { group, membership } = found;
   if (!canSeeGroup(viewer, group, membership)) throw groupNotFound();
   return { group, membership };
+}
+
+async function lockedWithMembership(db: DbOrTx, viewer: MaybeViewer, slug: string) {
+  const group = await q.findGroupBySlug(db, slug, { lock: true });
+  return group ? { group, membership: await q.findMembership(db, group.id, viewer?.id ?? null) } : undefined;
 }
 
 /** What a committed membership change announces. */

@@ -28,6 +28,19 @@ export type GroupRow = NonNullable<Awaited<ReturnType<typeof findGroupBySlug>>>;
 /** The columns every list selects (SUMMARY_COLUMNS and the start of the description). */
 export type GroupSummaryRow = Pick<GroupRow, 'id' | 'slug' | 'name' | 'visibility' | 'territory_kind' | 'territory_code' | 'territory_name' | 'department_code' | 'member_count' | 'post_count' | 'last_activity_at' | 'description_html'>;
 
+/** The group and the viewer's membership of it, in one statement (a group page asks for both on every view). */
+export async function findGroupWithMembership(db: DbOrTx, slug: string, viewerId: string | null): Promise<{ group: GroupRow; membership: GroupMembershipRow } | undefined> {
+  const row = await db
+    .selectFrom('groups as g')
+    .leftJoin('group_members as gm', (join) => join.onRef('gm.group_id', '=', 'g.id').on('gm.member_id', '=', viewerId ?? '00000000-0000-0000-0000-000000000000'))
+    .select([...SUMMARY_COLUMNS, 'g.description', 'g.description_html', 'g.region_code', 'g.created_at', imageColumn('g.cover_id').as('cover'), 'gm.state as gm_state', 'gm.role as gm_role'])
+    .where(sql<string>`lower(g.slug)`, '=', slug.toLowerCase())
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { gm_state: state, gm_role: role, ...group } = row;
+  return { group, membership: state && role ? { state, role } : null };
+}
+
 /** Locks the group's row, as findGroupBySlug's `lock` does, when only the id is known. */
 export async function lockGroupById(db: DbOrTx, groupId: string): Promise<boolean> {
   return (await db.selectFrom('groups').select('id').where('id', '=', groupId).forUpdate().executeTakeFirst()) !== undefined;

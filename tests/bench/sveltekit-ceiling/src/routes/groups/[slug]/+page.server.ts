@@ -1,6 +1,7 @@
 // The SvelteKit ceiling's only page: a group's wall for one member in ONE pg query (the group's
 // head, the member's name for the header, 20 newest posts with their authors, counts per reaction
-// kind, comment counts and the member's own reactions), no session, policy or API dispatch.
+// kind, comment counts and the member's own reactions), prepared once per connection; no session,
+// policy or API dispatch.
 // The member comes in the query string (`?member=<uuid>`), standing in for a session.
 import { error } from '@sveltejs/kit';
 import pg from 'pg';
@@ -32,7 +33,7 @@ export interface WallGroup {
 
 export async function load({ params, url }: { params: { slug: string }; url: URL }) {
   const { rows } = await pool.query<{ group: WallGroup | null; viewer: { handle: string; displayName: string } | null; posts: WallPost[] }>(
-    WALL, [url.searchParams.get('member'), params.slug]);
+    { name: 'wall', text: WALL, values: [url.searchParams.get('member'), params.slug] });
   const row = rows[0]!;
   if (!row.group) error(404, 'Not found');
   return row;
