@@ -1,7 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as french from '@zxcvbn-ts/language-fr';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { LIMITS } from '@caucus/shared/constants.ts';
 import { fieldError } from './errors.ts';
 
@@ -23,20 +21,25 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await decoyHash, password);
 }
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...french.dictionary },
-  graphs: common.adjacencyGraphs,
-});
+// The dictionaries take some 15 MB of memory: loaded when a password is first chosen, not at start.
+let zxcvbn: Promise<ZxcvbnFactory> | undefined;
+function passwordChecker(): Promise<ZxcvbnFactory> {
+  zxcvbn ??= (async () => {
+    const [{ ZxcvbnFactory: Factory }, common, french] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-fr')]);
+    return new Factory({ dictionary: { ...common.dictionary, ...french.dictionary }, graphs: common.adjacencyGraphs });
+  })();
+  return zxcvbn;
+}
 
 /**
  * Refuses short, common and easily guessed passwords (zxcvbn with English and French
  * dictionaries, plus the member's own name, handle and e-mail). Throws a field error on `field`.
  */
-export function assertStrongPassword(password: string, userInputs: string[], field = 'password'): void {
+export async function assertStrongPassword(password: string, userInputs: string[], field = 'password'): Promise<void> {
   if (password.length < LIMITS.passwordMin) {
     throw fieldError(400, field, 'too_short', `Must be at least ${LIMITS.passwordMin} characters`, { min: LIMITS.passwordMin });
   }
-  const result = zxcvbn.check(password.slice(0, 100), userInputs.filter(Boolean));
+  const result = (await passwordChecker()).check(password.slice(0, 100), userInputs.filter(Boolean));
   const wholeIsCommon = result.sequence.length === 1 && result.sequence[0]?.pattern === 'dictionary';
   if (wholeIsCommon) {
     throw fieldError(400, field, 'common_password', 'This password is among the most common ones: choose another');

@@ -5,9 +5,10 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { IN_PROCESS_API_KEY, type InProcessApi, type InProcessCookie } from '@caucus/shared/in-process.ts';
 import { CLIENT_IP_HEADER, INTERNAL_HEADER } from './auth.ts';
-import { notFound } from './errors.ts';
+import { AppError, notFound } from './errors.ts';
 import { pageCachePlugin } from './page-cache-plugin.ts';
 import { pageScope } from './page-scope.ts';
+import { createWorkPool } from './work-pool.ts';
 
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -54,6 +55,7 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' | Middleware }>(async (app, 
   (globalThis as Record<string, unknown>)[IN_PROCESS_API_KEY] = createInProcessApi(app);
   const handler = typeof mode === 'function' ? mode : mode === 'dev' ? await startViteDev(app) : await loadBuiltHandler();
   if (mode !== 'dev') await app.register(pageCachePlugin);
+  const renders = createWorkPool(RENDERS_AT_ONCE, RENDERS_WAITING, () => new AppError(503, 'rate_limited', 'busy'));
 
   await app.register(async (scope) => {
     // SvelteKit reads request bodies itself (form actions): leave the stream untouched.
@@ -69,14 +71,32 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' | Middleware }>(async (app, 
       request.raw.headers[HOST_HEADER] = request.host;
       request.raw.headers[ADDRESS_HEADER] = request.ip;
       reply.hijack();
-      const render = () => handler(request.raw, reply.raw, () => {
-        reply.raw.statusCode = 404;
-        reply.raw.end('Not found');
-      });
+      const res = reply.raw;
+      const render = () => void renders.run(() => new Promise<void>((done) => {
+        res.once('close', done);
+        handler(request.raw, res, () => {
+          res.statusCode = 404;
+          res.end('Not found');
+        });
+      })).catch(() => tooBusy(res));
       pageScope.run({ sessions: new Map() }, () => (mode === 'dev' ? render() : app.pageCache.serve(request.raw, reply.raw, `${request.protocol}://${request.host}`, render)));
     });
   });
 }, { name: 'web', dependencies: ['auth'] });
+
+/**
+ * Pages rendered at once; the others wait their turn. Each render in progress holds its API answers
+ * and its markup: a bounded number bounds the memory a burst of visitors takes, and on two cores
+ * more renders at once only share the same CPU. Past RENDERS_WAITING in line, a 503 at once.
+ */
+const RENDERS_AT_ONCE = 8;
+const RENDERS_WAITING = 2000;
+
+function tooBusy(res: ServerResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '10', 'cache-control': 'no-store' });
+  res.end('Le serveur est très sollicité : réessayez dans quelques secondes. / The server is very busy: try again in a few seconds.');
+}
 
 const PROTOCOL_HEADER = 'x-caucus-web-proto';
 const HOST_HEADER = 'x-caucus-web-host';

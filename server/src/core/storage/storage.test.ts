@@ -73,10 +73,10 @@ describe('the local driver on disk', () => {
     expect(await readdir(path.join(localRoot, 'Zq'))).toEqual([]);
   });
 
-  it('is the default; S3 is chosen by S3_BUCKET', () => {
-    expect(createStorage(loadConfig({ DATA_DIR: localRoot })).driver).toBe('local');
+  it('is the default; S3 is chosen by S3_BUCKET', async () => {
+    expect((await createStorage(loadConfig({ DATA_DIR: localRoot }))).driver).toBe('local');
     const config = loadConfig({ S3_BUCKET: 'b', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
     expect(config.media.s3).toMatchObject({ bucket: 'b', forcePathStyle: true, region: 'us-east-1' });
-    expect(createStorage(config).driver).toBe('s3');
+    expect((await createStorage(config)).driver).toBe('s3');
   });
 });

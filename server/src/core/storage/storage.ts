@@ -3,7 +3,6 @@ import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { createLocalDiskStorage } from './local-disk.ts';
-import { createS3Storage } from './s3.ts';
 
 export interface StoredObject {
   body: Readable;
@@ -23,9 +22,12 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export function createStorage(config: Config): Storage {
+/** The S3 client (megabytes of code) is loaded only when a network stores its media there. */
+export async function createStorage(config: Config): Promise<Storage> {
   const s3 = config.media.s3;
-  return s3 ? createS3Storage(s3) : createLocalDiskStorage(path.join(config.dataDir, 'media'));
+  if (!s3) return createLocalDiskStorage(path.join(config.dataDir, 'media'));
+  const { createS3Storage } = await import('./s3.ts');
+  return createS3Storage(s3);
 }
 
 declare module 'fastify' {
@@ -36,7 +38,7 @@ declare module 'fastify' {
 
 /** The storage driver chosen by the configuration; a test may hand its own. */
 export const storagePlugin = fp<{ config: Config; storage?: Storage }>(async (app, options) => {
-  const storage = options.storage ?? createStorage(options.config);
+  const storage = options.storage ?? await createStorage(options.config);
   app.decorate('storage', storage);
   app.addHook('onClose', async () => storage.close());
 }, { name: 'storage' });

@@ -122,7 +122,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
 
     /** Creates an account directly (setup wizard, `create-admin`, seeds): validated like sign-up. */
     async createAccount(tx: DbOrTx, account: NewAccount): Promise<string> {
-      assertStrongPassword(account.password, [account.email, account.handle, account.displayName]);
+      await assertStrongPassword(account.password, [account.email, account.handle, account.displayName]);
       const id = await insertAccount(tx, account, await hashPassword(account.password));
       if (id === false) throw fieldError(409, 'email', 'email_taken', 'This e-mail address already has an account');
       return id;
@@ -137,7 +137,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       await hitRateLimit(db, RATE_RULES.signupPerIp, ctx.ip);
       if (!body.acceptPrivacyPolicy) throw fieldError(400, 'acceptPrivacyPolicy', 'consent_required', 'Accept the privacy policy to create an account');
       if (!(await isSetupComplete(db))) throw new AppError(409, 'setup_required', 'This network is not set up yet.');
-      assertStrongPassword(body.password, [body.email, body.displayName]);
+      await assertStrongPassword(body.password, [body.email, body.displayName]);
       const email = normalizeEmail(body.email);
       // Per address too: each sign-up mails it, and a mailbox must not be flooded from many IPs.
       await hitRateLimit(db, RATE_RULES.mailPerAccount, email);
@@ -250,7 +250,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
         if (!used) throw invalidToken();
         const member = await q.findMemberById(tx, used.member_id);
         if (!member) throw invalidToken();
-        assertStrongPassword(password, [member.email, member.handle, member.display_name]);
+        await assertStrongPassword(password, [member.email, member.handle, member.display_name]);
         await q.setPasswordHash(tx, member.id, await hashPassword(password));
         await q.markEmailVerified(tx, member.id, used.email);
         await invalidateMemberSessions(tx, member.id);
@@ -268,7 +268,7 @@ export function createAccountsService(deps: { db: Db; mailer: Mailer; config: Co
       const member = await q.findMemberById(db, session.member.id);
       if (!member) throw notFound('This account');
       if (!(await verifyPassword(member.password_hash, currentPassword))) throw wrongPassword();
-      assertStrongPassword(newPassword, [member.email, member.handle, member.display_name], 'newPassword');
+      await assertStrongPassword(newPassword, [member.email, member.handle, member.display_name], 'newPassword');
       const passwordHash = await hashPassword(newPassword);
       await db.transaction().execute(async (tx) => {
         await q.setPasswordHash(tx, member.id, passwordHash);

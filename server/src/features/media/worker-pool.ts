@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorCode, FieldError } from '@caucus/shared/errors.ts';
 import type { MediaPurpose } from '@caucus/shared/schemas/media.ts';
 import { AppError, fieldError } from '#core/errors.ts';
-import { createWorkPool } from './pool.ts';
+import { createWorkPool } from '#core/work-pool.ts';
 import type { ProcessedImage } from './processing.ts';
 
 export interface WorkerTask {
@@ -41,7 +41,7 @@ const unreadable = () => fieldError(400, 'file', 'invalid_input', 'This image co
  */
 export function createMediaWorkers(options: { size: number; maxWaiting: number; nice: number; timeoutMs: number; log: FastifyBaseLogger }): MediaWorkers {
   const { size, nice, timeoutMs, log } = options;
-  const admission = createWorkPool(size, options.maxWaiting);
+  const admission = createWorkPool(size, options.maxWaiting, () => new AppError(503, 'rate_limited', 'The server is busy with other images: try again in a minute.'));
   const idle: ChildProcess[] = [];
   const all = new Set<ChildProcess>();
   const tasksDone = new WeakMap<ChildProcess, number>();

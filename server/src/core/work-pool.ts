@@ -1,5 +1,3 @@
-import { AppError } from '#core/errors.ts';
-
 export interface WorkPool {
   /** Runs the task when a slot is free; refuses at once (503) when the line is already full. */
   run<T>(task: () => Promise<T>): Promise<T>;
@@ -8,11 +6,11 @@ export interface WorkPool {
 }
 
 /**
- * At most `size` tasks at once, at most `maxWaiting` in line. Image processing is CPU work that
- * libvips does off the event loop; bounding it leaves the other cores to the API, so a burst of
- * uploads slows the uploads, not the feed.
+ * At most `size` tasks at once, at most `maxWaiting` in line; past that, `busy()` is thrown at
+ * once. Bounded work in progress bounds the memory it holds, and a burst of one kind of work
+ * (image processing, page rendering) slows that work, not the rest.
  */
-export function createWorkPool(size: number, maxWaiting: number): WorkPool {
+export function createWorkPool(size: number, maxWaiting: number, busy: () => Error): WorkPool {
   let running = 0;
   const line: Array<() => void> = [];
 
@@ -21,7 +19,7 @@ export function createWorkPool(size: number, maxWaiting: number): WorkPool {
       if (running < size) {
         running += 1;
       } else {
-        if (line.length >= maxWaiting) throw new AppError(503, 'rate_limited', 'The server is busy with other images: try again in a minute.');
+        if (line.length >= maxWaiting) throw busy();
         // The finishing task hands its slot over: `running` does not change.
         await new Promise<void>((resolve) => line.push(resolve));
       }
