@@ -9,6 +9,7 @@ import { purgeRateLimits } from './core/rate-limit.ts';
 import { purgeExpiredSessions } from './core/session.ts';
 import { purgeUsedTokens } from './features/accounts/queries.ts';
 import { purgeStaleDevices } from './features/accounts/device-queries.ts';
+import { recountGroupActivity } from './features/posts/group-activity.ts';
 
 /** Opens the configured database: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR/db, locked for this `caucus <command>`. */
 export function openConfiguredDatabase(config: Config, command = 'serve'): Promise<DbHandle> {
@@ -39,10 +40,13 @@ declare module '#core/jobs.ts' {
   }
 }
 
-/** Expired sessions, used tokens, old rate-limit counters, devices unseen for a year: hourly, by whichever process runs the workers. */
+/**
+ * Expired sessions, used tokens, old rate-limit counters, devices unseen for a year, groups' post
+ * counts set back from their posts: hourly, by whichever process runs the workers.
+ */
 export function declareHousekeeping(app: App): void {
   app.jobs.work('housekeeping', async () => {
-    await Promise.all([purgeExpiredSessions(app.db), purgeUsedTokens(app.db), purgeRateLimits(app.db), purgeStaleDevices(app.db)]);
+    await Promise.all([purgeExpiredSessions(app.db), purgeUsedTokens(app.db), purgeRateLimits(app.db), purgeStaleDevices(app.db), recountGroupActivity(app.db)]);
   });
   app.jobs.schedule('housekeeping', '17 * * * *', {});
 }

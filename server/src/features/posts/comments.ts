@@ -101,7 +101,6 @@ export function createCommentsService(deps: PostsDeps) {
         }
         await cq.insertComment(tx, { id, post_id: postId, parent_id: parentId, author_id: viewer.id, body: text.body, body_html: text.html });
         const counts = await q.adjustCounts(tx, postId, { comments: 1 });
-        if (post.row.group_id) await q.touchGroup(tx, post.row.group_id, 0);
         const where = { postId, commentId: id, ...(post.row.group_id ? { groupId: post.row.group_id } : {}) };
         // One act notifies a person once: the reply first, then the comment on their post, then mentions.
         const notices: NotificationInput[] = [
@@ -111,6 +110,7 @@ export function createCommentsService(deps: PostsDeps) {
         ];
         return { stored: await storeNotifications(tx, notices), post, commentCount: counts.comment_count };
       });
+      if (post.row.group_id) await deps.groupActivity.record(post.row.group_id, 0);
       notifications.deliver(stored);
       return publishComment(viewer, id, post, 'comment.created', commentCount);
     },

@@ -5,6 +5,7 @@ import type { Db } from '#core/db.ts';
 import { canReadWall, type WallSubject } from '#core/policy.ts';
 import type { NotificationInput } from '#features/notifications/notify.ts';
 import type { NotificationDelivery } from '#features/notifications/plugin.ts';
+import type { GroupActivity } from './group-activity.ts';
 import { membershipsIn } from './queries.ts';
 import type { MentionedMember } from './text.ts';
 
@@ -15,6 +16,8 @@ export interface PostsDeps {
   notifications: NotificationDelivery;
   /** Posting limits per member (RATE_RULES, with the limits the network is configured with). */
   rateRules: { post: RateRule; comment: RateRule };
+  /** Groups' post counts and last activity, written after commit (group-activity.ts). */
+  groupActivity: GroupActivity;
 }
 
 /**

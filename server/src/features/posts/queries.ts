@@ -78,25 +78,12 @@ export async function replaceHashtags(tx: DbOrTx, postId: string, tags: readonly
     SELECT t.tag, p.id, p.created_at FROM posts p CROSS JOIN unnest(${[...tags]}::text[]) AS t(tag) WHERE p.id = ${postId}`.execute(tx);
 }
 
-/** A group's wall moved: its post count and its place in the directory (by activity). */
-export async function touchGroup(tx: DbOrTx, groupId: string, postDelta: number): Promise<void> {
-  await tx.updateTable('groups')
-    .set({ post_count: sql`post_count + ${postDelta}`, ...(postDelta >= 0 ? { last_activity_at: sql`now()` } : {}) })
-    .where('id', '=', groupId)
-    .execute();
-}
-
 export async function adjustCounts(tx: DbOrTx, postId: string, delta: { comments?: number; reactions?: number }): Promise<{ comment_count: number; reaction_count: number }> {
   return tx.updateTable('posts')
     .set({ comment_count: sql`comment_count + ${delta.comments ?? 0}`, reaction_count: sql`reaction_count + ${delta.reactions ?? 0}` })
     .where('id', '=', postId)
     .returning(['comment_count', 'reaction_count'])
     .executeTakeFirstOrThrow();
-}
-
-export async function groupIdBySlug(db: DbOrTx, slug: string): Promise<string | undefined> {
-  const row = await db.selectFrom('groups').select('id').where(sql<string>`lower(slug)`, '=', slug.toLowerCase()).executeTakeFirst();
-  return row?.id;
 }
 
 const MEMBER_COLUMNS = ['id', 'handle', 'display_name', 'role', 'profile_visibility', 'email_verified_at'] as const;

@@ -10,6 +10,7 @@ import { errorResponses } from '#core/route-schemas.ts';
 import { RATE_RULES } from '#core/rate-limit.ts';
 import { createCommentsService } from './comments.ts';
 import { createFeedService } from './feed.ts';
+import { createGroupActivity } from './group-activity.ts';
 import { createReactionsService } from './reactions.ts';
 import { createWallsService } from './walls.ts';
 
@@ -19,7 +20,7 @@ export const postRoutes: FastifyPluginAsyncTypebox = async (app) => {
     post: { ...RATE_RULES.postPerMember, limit: postsPerMinute },
     comment: { ...RATE_RULES.commentPerMember, limit: postsPerMinute * 2 },
   };
-  const deps = { db: app.db, events: app.events, notifications: app.notifications, rateRules };
+  const deps = { db: app.db, events: app.events, notifications: app.notifications, rateRules, groupActivity: createGroupActivity(app.db) };
   const walls = createWallsService(deps);
   const comments = createCommentsService(deps);
   const reactions = createReactionsService(deps);

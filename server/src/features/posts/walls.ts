@@ -9,7 +9,7 @@ import {
 } from '#core/policy.ts';
 import { hitRateLimit } from '#core/rate-limit.ts';
 import { storeNotifications } from '#features/notifications/notify.ts';
-import { loadGroupAccess, type GroupAccess } from '#features/groups/access.ts';
+import { loadGroupAccessBySlug, type GroupAccess } from '#features/groups/access.ts';
 import { attachImagesToPost, loadPostImages } from '#features/media/service.ts';
 import { authorOf, loadPostsByIds, loadWalls, readableHydrated, type LoadedPost, type WallInfo } from './hydrate.ts';
 import { mentionNotices, type PostsDeps } from './notices.ts';
@@ -52,8 +52,7 @@ export function createWallsService(deps: PostsDeps) {
   async function resolveWall(viewer: MaybeViewer, target: WallTarget): Promise<ResolvedWall> {
     if (target.kind === 'network') return { ref: { kind: 'network' }, json: { kind: 'network' }, subject: { wall: 'network' }, groupId: null, profileId: null };
     if (target.kind === 'group') {
-      const id = await q.groupIdBySlug(db, target.slug);
-      const group = id ? (await loadGroupAccess(db, viewer?.id ?? null, [id])).get(id) : undefined;
+      const group = await loadGroupAccessBySlug(db, viewer?.id ?? null, target.slug);
       if (!group || !canSeeGroup(viewer, group, group.membership)) throw notFound('This group');
       const json: PostWall = { kind: 'group', group: { id: group.id, slug: group.slug, name: group.name, visibility: group.visibility } };
       return { ref: { kind: 'group', groupId: group.id }, json, group, subject: { wall: 'group', group, membership: group.membership }, groupId: group.id, profileId: null };
@@ -131,12 +130,9 @@ export function createWallsService(deps: PostsDeps) {
         await attachImagesToPost(tx, viewer, row.id, imageIds);
         await q.replaceHashtags(tx, row.id, text.hashtags, false);
         const notices = await mentionNotices(tx, text.mentioned, { groupId: wall.groupId, subject: wall.subject, postId: row.id }, viewer.id);
-        const stored = await storeNotifications(tx, notices);
-        // Last, so that the group's row (its counters) stays locked for as short a time as possible:
-        // everyone posting in one group at once waits on it.
-        if (wall.groupId) await q.touchGroup(tx, wall.groupId, 1);
-        return { row, stored };
+        return { row, stored: await storeNotifications(tx, notices) };
       });
+      if (wall.groupId) await deps.groupActivity.record(wall.groupId, 1);
       notifications.deliver(stored);
       // Everything a new post shows is known here but its images: no second read of the rest (a hot path).
       const created: LoadedPost = {
@@ -174,9 +170,9 @@ export function createWallsService(deps: PostsDeps) {
         const locked = await lockReadable(tx, viewer, id);
         if (!canDeleteOnWall(viewer, locked.row.author_id, locked.wall.subject)) throw forbidden('Only its author or a moderator may delete this post.');
         await q.softDeletePost(tx, id);
-        if (locked.row.group_id) await q.touchGroup(tx, locked.row.group_id, -1);
         return locked;
       });
+      if (row.group_id) await deps.groupActivity.record(row.group_id, -1);
       events.publish('post.deleted', { postId: id, groupId: row.group_id }, audienceRooms(row, wall.subject));
     },
 
