@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createScratchDatabase, freePort } from '../support/postgres.ts';
 import { caucus, startServer, type RunningServer } from '../support/server.ts';
@@ -169,4 +170,27 @@ describe.skipIf(!databaseUrl)('anonymous pages through the page cache (skipped o
     expect(home.cache).toBeNull();
     expect(home.cacheControl).toBe('private, no-cache');
   });
+
+  it('keeps rendering pages after many visitors left while waiting their turn', async () => {
+    // Pages render a few at a time (server/src/core/web.ts); a visitor who gives up in line must not
+    // keep a place: each round leaves more than there are places.
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: 40 }, () => leaveEarly(`${server.url}${publicGroup}`, nadia.cookie, 20 + round * 20)));
+    }
+    const after = await fetch(`${server.url}${publicGroup}`, { headers: { cookie: nadia.cookie }, signal: AbortSignal.timeout(10_000) });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('Tractage au marché Bastille');
+  });
 });
+
+/** A signed-in GET whose visitor closes the connection after `ms`, whatever the server is doing. */
+function leaveEarly(url: string, cookie: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const request = http.get(url, { agent: false, headers: { cookie } }, (response) => response.resume());
+    request.on('error', () => undefined);
+    setTimeout(() => {
+      request.destroy();
+      resolve();
+    }, ms);
+  });
+}

@@ -73,6 +73,8 @@ export const webPlugin = fp<{ mode: 'build' | 'dev' | Middleware }>(async (app, 
       reply.hijack();
       const res = reply.raw;
       const render = () => void renders.run(() => new Promise<void>((done) => {
+        // A visitor who left while waiting in line: their 'close' has come and gone, nothing to render.
+        if (res.closed) return done();
         res.once('close', done);
         handler(request.raw, res, () => {
           res.statusCode = 404;
