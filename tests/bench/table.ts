@@ -24,14 +24,18 @@ export function againstCeiling(work: string, figure: Figure, ceiling: Figure, mi
   const ratio = ratioOf(figure.requestsPerSecond, ceiling.requestsPerSecond);
   const parts = [`≥ ${minRatio.toFixed(2)} of ceiling`, ...(maxP99Ms ? [`p99 < ${maxP99Ms} ms`] : [])];
   const met = ratio >= minRatio && (maxP99Ms === undefined || figure.p99Ms < maxP99Ms) && clean(figure) && clean(ceiling);
-  return { work, ...pick(figure), ceiling: `${ceiling.requestsPerSecond}`, ratio, target: parts.join(', '), met, note: failures(figure) ?? (clean(ceiling) ? undefined : `ceiling: ${failures(ceiling)}`) };
+  // The ceiling's own latencies under the same load say how much of a p99 is the machine's.
+  const ceilingLatency = `ceiling p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms`;
+  const note = failures(figure) ?? (clean(ceiling) ? ceilingLatency : `ceiling: ${failures(ceiling)}`);
+  return { work, ...pick(figure), ceiling: `${ceiling.requestsPerSecond}`, ratio, target: parts.join(', '), met, note };
 }
 
 /** A load with an absolute target (requests per second, p99), its ceiling shown beside it for scale. */
 export function absolute(work: string, figure: Figure, ceiling: Figure | null, minRequestsPerSecond: number, maxP99Ms?: number): Row {
   const met = figure.requestsPerSecond >= minRequestsPerSecond && (maxP99Ms === undefined || figure.p99Ms < maxP99Ms) && clean(figure);
   const target = [`≥ ${minRequestsPerSecond}/s`, ...(maxP99Ms ? [`p99 < ${maxP99Ms} ms`] : [])].join(', ');
-  return { work, ...pick(figure), ceiling: ceiling ? `${ceiling.requestsPerSecond}` : '—', ratio: ceiling ? ratioOf(figure.requestsPerSecond, ceiling.requestsPerSecond) : null, target, met, note: failures(figure) };
+  const note = failures(figure) ?? (ceiling ? `ceiling p50 ${ceiling.p50Ms} ms, p99 ${ceiling.p99Ms} ms` : undefined);
+  return { work, ...pick(figure), ceiling: ceiling ? `${ceiling.requestsPerSecond}` : '—', ratio: ceiling ? ratioOf(figure.requestsPerSecond, ceiling.requestsPerSecond) : null, target, met, note };
 }
 
 export interface FanOut { clients: number; posts: number; arrivals: number; expected: number; p50Ms: number; p99Ms: number; maxMs: number }
