@@ -54,6 +54,8 @@ export interface Cast {
   /** FANOUT_CLIENTS members of the big group listening, and one more who posts. */
   listeners: string[];
   fanoutPoster: string;
+  /** A plain member of the big group who never posts (the first listener): the group wall page's reader. */
+  pageReader: { id: string; cookie: string };
 }
 
 /** The members a run acts as, with sessions written straight into the database (a login each would only measure argon2). */
@@ -74,7 +76,7 @@ export async function castOf(databaseUrl: string): Promise<Cast> {
        GROUP BY m.id, m.handle ORDER BY count(*) DESC, m.id LIMIT 1`);
     const inBigGroup = (await one<{ member_id: string }>(
       `SELECT gm.member_id FROM group_members gm JOIN members m ON m.id = gm.member_id
-       WHERE gm.group_id = $1 AND gm.state = 'active' AND m.email LIKE '%@scale.caucus.test' AND gm.member_id <> $2 ORDER BY m.email LIMIT $3`,
+       WHERE gm.group_id = $1 AND gm.state = 'active' AND gm.role = 'member' AND m.email LIKE '%@scale.caucus.test' AND gm.member_id <> $2 ORDER BY m.email LIMIT $3`,
       [bigGroup!.id, reader!.id, CONNECTIONS + FANOUT_CLIENTS + 1])).map((row) => row.member_id);
     if (inBigGroup.length < CONNECTIONS + FANOUT_CLIENTS + 1) throw new Error(`the largest group has too few members (${inBigGroup.length}) for ${FANOUT_CLIENTS} live clients`);
     // One member per group, each in a different group than the others, none of them in the big group's lists above.
@@ -98,6 +100,7 @@ export async function castOf(databaseUrl: string): Promise<Cast> {
       manyGroupPosters: manyPosters.map((row, i) => ({ cookie: manyCookies[i]!, groupId: row.group_id, slug: row.slug })),
       listeners,
       fanoutPoster: fanoutPoster!,
+      pageReader: { id: inBigGroup[CONNECTIONS]!, cookie: listeners[0]! },
     };
   } finally {
     await db.end();
