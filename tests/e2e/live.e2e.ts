@@ -164,12 +164,16 @@ describe('walls, feed and live updates in the browser', () => {
 
   it('moves the reaction count on the author’s page when another member reacts', async () => {
     const onMember = postCard(member.page, 'Tractage samedi');
+    // On a wall, a post shows its counts; the buttons come when asked, and go once used.
+    await onMember.getByRole('link', { name: 'Réagir' }).click();
     await onMember.getByRole('button', { name: 'Solidarité' }).click();
-    await expect.poll(() => onMember.getByRole('button', { name: 'Solidarité' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => onMember.locator('li.mine [data-kind=solidarity]').textContent()).toBe('1');
+    expect(await onMember.getByRole('button', { name: 'Solidarité' }).count()).toBe(0);
     const onOrganizer = postCard(organizer.page, 'Tractage samedi');
     await expect.poll(() => onOrganizer.locator('[data-kind=solidarity]').textContent(), { timeout: 2000, interval: 50 }).toBe('1');
 
     // Switching to another kind moves the count from one to the other: one reaction per member.
+    await onMember.getByRole('link', { name: 'Réagir' }).click();
     await onMember.getByRole('button', { name: 'Bravo' }).click();
     await expect.poll(() => onOrganizer.locator('[data-kind=applause]').textContent(), { timeout: 2000, interval: 50 }).toBe('1');
     expect(await onOrganizer.locator('[data-kind=solidarity]').count()).toBe(0);
@@ -208,8 +212,8 @@ describe('walls, feed and live updates in the browser', () => {
     expect(await postCard(member.page, text).count()).toBe(0); // held back: the page does not move
     await banner.click();
     await expect.poll(() => postCard(member.page, text).count()).toBe(1);
-    // Shown with the reader's own buttons (the feed reloads its first page).
-    expect(await postCard(member.page, text).getByRole('button', { name: 'J’aime' }).count()).toBe(1);
+    // Shown with the reader's own controls (the feed reloads its first page).
+    expect(await postCard(member.page, text).getByRole('link', { name: 'Réagir' }).count()).toBe(1);
     await snap(member.page, 'live-home-feed');
   });
 
@@ -229,8 +233,12 @@ describe('walls, feed and live updates in the browser', () => {
     const card = postCard(page, text);
     expect(await card.count()).toBe(1);
 
-    await card.getByRole('button', { name: 'J’adore' }).click();
+    // The "React" link brings the page back with this post's buttons open; reacting closes them.
+    await card.getByRole('link', { name: 'Réagir' }).click();
+    await postCard(page, text).getByRole('button', { name: 'J’adore' }).click();
+    expect(new URL(page.url()).search).toBe('');
     expect(await postCard(page, text).locator('[data-kind=love]').textContent()).toBe('1');
+    await postCard(page, text).getByRole('link', { name: 'Réagir' }).click();
     await postCard(page, text).getByRole('button', { name: 'J’adore' }).click(); // the same again takes it back
     expect(await postCard(page, text).locator('[data-kind=love]').count()).toBe(0);
 

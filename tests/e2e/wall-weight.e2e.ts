@@ -6,9 +6,10 @@ import { startCaucus, type Caucus } from './harness.ts';
 
 // The seeds' shared password (server/src/features/seed/seed.ts).
 const DEMO_PASSWORD = 'Demo-Caucus-2027!';
-// Was 87.6 kB before the wall's markup and page data were slimmed (66 kB after). The issue's goal
-// is 30 kB: what remains is mostly outside the wall (the page's head and layout, the API's JSON).
-const WALL_BUDGET_BYTES = 68_000;
+// Was 87.6 kB before the wall's markup and page data were slimmed, 66 kB with a reaction form on
+// every post, 45 kB with the buttons on demand and the page data said once. The issue's goal is
+// 30 kB: what remains is the page's head and layout, and twenty posts in HTML and in page data.
+const WALL_BUDGET_BYTES = 48_000;
 
 let caucus: Caucus;
 let slug = '';
@@ -56,18 +57,28 @@ describe('a group wall of twenty posts, signed in', () => {
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(WALL_BUDGET_BYTES);
   });
 
-  it('reacts with JavaScript, in place', async () => {
+  it('reacts with JavaScript, in place, by mouse and by keyboard', async () => {
     const page = await signIn();
     await page.goto(`/groups/${slug}`, { waitUntil: 'networkidle' });
     const post = page.locator('article.post').nth(1);
     const before = await post.locator('[data-kind=thinking]').count();
+    // The buttons come for this post alone, the focus on the first; Escape puts them away.
+    await post.getByRole('link', { name: 'Réagir' }).click();
+    expect(await page.locator('form.reactions').count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('value'))).toBe('like');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('form.reactions').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Réagir');
+    await page.keyboard.press('Enter');
     await post.getByRole('button', { name: 'Ça fait réfléchir' }).click();
-    await expect.poll(() => post.getByRole('button', { name: 'Ça fait réfléchir' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await post.locator('[data-kind=thinking]').count()).toBe(1);
+    await expect.poll(() => post.locator('li.mine [data-kind=thinking]').count()).toBe(1);
+    expect(new URL(page.url()).search).toBe('');
     // Chosen again, it is taken back.
+    await post.getByRole('link', { name: 'Réagir' }).click();
+    await expect.poll(() => post.getByRole('button', { name: 'Ça fait réfléchir' }).getAttribute('aria-pressed')).toBe('true');
     await post.getByRole('button', { name: 'Ça fait réfléchir' }).click();
-    await expect.poll(() => post.getByRole('button', { name: 'Ça fait réfléchir' }).getAttribute('aria-pressed')).toBe('false');
-    expect(await post.locator('[data-kind=thinking]').count()).toBe(before);
+    await expect.poll(() => post.locator('[data-kind=thinking]').count()).toBe(before);
+    expect(await post.locator('li.mine').count()).toBe(0);
   });
 
   it('reacts without JavaScript: the form posts and the wall comes back with the reaction', async () => {
@@ -75,11 +86,15 @@ describe('a group wall of twenty posts, signed in', () => {
     await page.goto(`/groups/${slug}`);
     const id = (await page.locator('article.post').nth(2).getAttribute('id'))!;
     const post = page.locator(`#${id}`);
-    await post.getByRole('button', { name: 'J’adore' }).click();
+    // "React" is a link: the wall comes back with this post's buttons open, and only its.
+    await post.getByRole('link', { name: 'Réagir' }).click();
+    expect(await page.locator('form.reactions').count()).toBe(1);
+    await page.locator(`#${id}`).getByRole('button', { name: 'J’adore' }).click();
     await page.waitForLoadState('load');
     expect(new URL(page.url()).pathname).toBe(`/groups/${slug}`);
-    expect(await page.locator(`#${id}`).getByRole('button', { name: 'J’adore' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await page.locator(`#${id} [data-kind=love]`).textContent()).toMatch(/^\d+$/);
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.locator(`#${id} li.mine [data-kind=love]`).textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('form.reactions').count()).toBe(0);
     expect(caucus.foreignRequests).toEqual([]);
   });
 });

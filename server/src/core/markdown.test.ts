@@ -48,13 +48,13 @@ describe('post text: mentions and hashtags', () => {
   it('links the mentions of known handles, in their own spelling, and leaves the others as text', () => {
     const { doc, html } = render('Merci @lea et @inconnu', ['Lea']);
     expect(doc.mentions).toEqual(['lea', 'inconnu']);
-    expect(html).toBe('<p>Merci <a href="/members/Lea" rel="nofollow noopener noreferrer ugc" class="mention">@Lea</a> et @inconnu</p>');
+    expect(html).toBe('<p>Merci <a href="/members/Lea" class="mention">@Lea</a> et @inconnu</p>');
   });
 
   it('finds hashtags with a letter, lower-cased, each once', () => {
     const { doc, html } = render('#Logement #logement #École_2 #2027 issue #3');
     expect(doc.hashtags).toEqual(['logement', 'école_2']);
-    expect(html).toContain('<a href="/hashtags/logement" rel="nofollow noopener noreferrer ugc" class="hashtag">#Logement</a>');
+    expect(html).toContain('<a href="/hashtags/logement" class="hashtag">#Logement</a>');
     expect(html).toContain('#2027 issue #3');
   });
 
@@ -76,7 +76,7 @@ describe('post text: mentions and hashtags', () => {
     // The real ones beside them keep their look, and the renderer's mark never reaches the HTML.
     const real = render('@camille #lyon <a class="mention" href="https://evil.example">@camille</a>', ['camille']).html;
     expect(real.match(/class="mention"/g)).toHaveLength(1);
-    expect(real).toContain('<a href="/members/camille" rel="nofollow noopener noreferrer ugc" class="mention">@camille</a>');
+    expect(real).toContain('<a href="/members/camille" class="mention">@camille</a>');
     expect(real).toContain('class="hashtag">#lyon</a>');
     expect(real).not.toContain('data-caucus');
   });

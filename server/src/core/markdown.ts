@@ -91,14 +91,13 @@ const POST_ALLOWED: sanitizeHtml.IOptions = {
   allowedAttributes: { a: ['href', 'rel', 'class'] },
   allowedClasses: { a: ['mention', 'hashtag'] },
   transformTags: {
-    // Only the renderer's own links keep their class; any class typed by the author is dropped.
+    // Only the renderer's own links (mentions and hashtags: our own pages, so no `rel`) keep their
+    // class; any class typed by the author is dropped, and every other link is marked as theirs.
     a: (tagName, attribs) => ({
       tagName,
-      attribs: {
-        href: attribs.href ?? '',
-        rel: 'nofollow noopener noreferrer ugc',
-        ...(attribs.class && attribs[MARK_ATTRIBUTE] === RENDERER_MARK ? { class: attribs.class } : {}),
-      },
+      attribs: attribs.class && attribs[MARK_ATTRIBUTE] === RENDERER_MARK
+        ? { href: attribs.href ?? '', class: attribs.class }
+        : { href: attribs.href ?? '', rel: 'nofollow noopener noreferrer ugc' },
     }),
   },
 };

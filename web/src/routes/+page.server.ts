@@ -4,6 +4,7 @@ import { api, withQuery } from '#lib/server/api.ts';
 import { failWith, text } from '#lib/server/form.ts';
 import { expectOk, requireMember } from '#lib/server/guards.ts';
 import { shareWithVisitors } from '#lib/server/shared-page.ts';
+import { compactPage } from '#lib/components/wall/page-data.ts';
 import { createPost } from '#lib/components/wall/post-actions.server.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
     api<MyGroupList>(event, 'GET', '/api/v1/me/groups'),
   ]);
   const groups = expectOk(event, mine).groups.filter((entry) => entry.state === 'active');
-  return { feed: expectOk(event, feed), groups: groups.map(({ group, role }) => ({ ...group, role })), paged: cursor !== '' };
+  return { feed: compactPage(expectOk(event, feed)), groups: groups.map(({ group, role }) => ({ ...group, role })), paged: cursor !== '' };
 };
 
 /** The composer's `wall`: `profile` (the member's own), `network`, or `group:<slug>`. */

@@ -44,13 +44,13 @@ function expectInert(html: string): void {
 describe('post text', () => {
   it('links @mentions of existing members (any case) and leaves unknown ones as text', async () => {
     const created = await publish(`Merci @${reader.handle.toLowerCase()} et @personne_inconnue !`);
-    expect(created.bodyHtml).toBe(`<p>Merci <a href="/members/${reader.handle}" rel="nofollow noopener noreferrer ugc" class="mention">@${reader.handle}</a> et @personne_inconnue !</p>`);
+    expect(created.bodyHtml).toBe(`<p>Merci <a href="/members/${reader.handle}" class="mention">@${reader.handle}</a> et @personne_inconnue !</p>`);
   });
 
   it('links #hashtags, stores them lower-cased once per post, lists the post on the tag page', async () => {
     const created = await publish('Réunion #Logement et #logement, #École, pas #2027, pas `#code`, pas a#b');
-    expect(created.bodyHtml).toContain('<a href="/hashtags/logement" rel="nofollow noopener noreferrer ugc" class="hashtag">#Logement</a>');
-    expect(created.bodyHtml).toContain(`<a href="/hashtags/${encodeURIComponent('école')}" rel="nofollow noopener noreferrer ugc" class="hashtag">#École</a>`);
+    expect(created.bodyHtml).toContain('<a href="/hashtags/logement" class="hashtag">#Logement</a>');
+    expect(created.bodyHtml).toContain(`<a href="/hashtags/${encodeURIComponent('école')}" class="hashtag">#École</a>`);
     const tags = await t.db.db.selectFrom('post_hashtags').select('tag').where('post_id', '=', created.id).orderBy('tag').execute();
     expect(tags.map((row) => row.tag)).toEqual(['logement', 'école']);
     const page = (await t.request({ url: `/api/v1/hashtags/${encodeURIComponent('École')}/posts`, as: reader.token })).json();

@@ -16,3 +16,13 @@ export function reactionLabel(kind: ReactionKind): string {
       return m.reaction_thinking();
   }
 }
+
+/** The query parameter that opens one post's reaction buttons on a list of posts (without JavaScript). */
+export const REACT_PARAM = 'react';
+
+/** Where to come back after reacting: the same page, its buttons closed again. */
+export function withoutReactParam(href: string): string {
+  const url = new URL(href, 'http://caucus.invalid');
+  url.searchParams.delete(REACT_PARAM);
+  return `${url.pathname}${url.search}${url.hash}`;
+}

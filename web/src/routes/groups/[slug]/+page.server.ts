@@ -2,7 +2,7 @@ import type { PostPage } from '@caucus/shared/schemas/posts.ts';
 import { api, withQuery } from '#lib/server/api.ts';
 import { expectOk } from '#lib/server/guards.ts';
 import { createPost } from '#lib/components/wall/post-actions.server.ts';
-import { compactWall } from './wall-data.ts';
+import { compactPage } from '#lib/components/wall/page-data.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // The group's wall. Whoever may not read its content (a private group's visitors and non-members)
@@ -12,8 +12,8 @@ export const load: PageServerLoad = async (event) => {
   if (!group.viewer.canReadContent) return { wall: null, paged: false };
   const cursor = event.url.searchParams.get('cursor') ?? '';
   const path = withQuery(`/api/v1/groups/${encodeURIComponent(event.params.slug)}/posts`, { cursor });
-  // Sent without each post's copy of the group's wall; +page.ts gives it back (wall-data.ts).
-  return { wall: compactWall(expectOk(event, await api<PostPage>(event, 'GET', path)), group), paged: cursor !== '' };
+  // Each part the posts repeat is sent once; +page.ts makes them whole again (page-data.ts).
+  return { wall: compactPage(expectOk(event, await api<PostPage>(event, 'GET', path))), paged: cursor !== '' };
 };
 
 export const actions: Actions = {

@@ -2,6 +2,7 @@ import type { PostPage } from '@caucus/shared/schemas/posts.ts';
 import { api, withQuery } from '#lib/server/api.ts';
 import { expectOk } from '#lib/server/guards.ts';
 import { shareWithVisitors } from '#lib/server/shared-page.ts';
+import { compactPage } from '#lib/components/wall/page-data.ts';
 import type { PageServerLoad } from './$types';
 
 // The posts with this hashtag that this viewer may read (the API filters them), newest first.
@@ -12,5 +13,5 @@ export const load: PageServerLoad = async (event) => {
   const page = expectOk(event, await api<PostPage>(event, 'GET', path));
   // A visitor without an account sees only public posts, the same for every such visitor.
   shareWithVisitors(event);
-  return { tag, page, paged: cursor !== '' };
+  return { tag, page: compactPage(page), paged: cursor !== '' };
 };

@@ -4,6 +4,7 @@ import type { Profile } from '@caucus/shared/schemas/profiles.ts';
 import { api, withQuery } from '#lib/server/api.ts';
 import { failFromApi, text } from '#lib/server/form.ts';
 import { expectOk, requireMember } from '#lib/server/guards.ts';
+import { compactPage } from '#lib/components/wall/page-data.ts';
 import { createPost, finish } from '#lib/components/wall/post-actions.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     profile,
     // The profile is visible, so its wall is too; a refusal here only leaves the wall out.
-    wall: wallResponse.ok ? wallResponse.body : null,
+    wall: wallResponse.ok ? compactPage(wallResponse.body) : null,
     groups: groupsResponse.ok ? groupsResponse.body.groups : [],
     follow: followResponse.ok ? followResponse.body : null,
     paged: cursor !== '',

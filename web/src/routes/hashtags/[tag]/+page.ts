@@ -1,0 +1,5 @@
+import { expandPage } from '#lib/components/wall/page-data.ts';
+import type { PageLoad } from './$types';
+
+// The posts came with what they repeat said once: made whole again before the page renders.
+export const load: PageLoad = ({ data }) => ({ ...data, page: expandPage(data.page) });
