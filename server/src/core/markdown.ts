@@ -96,7 +96,7 @@ const POST_ALLOWED: sanitizeHtml.IOptions = {
     a: (tagName, attribs) => ({
       tagName,
       attribs: attribs.class && attribs[MARK_ATTRIBUTE] === RENDERER_MARK
-        ? { href: attribs.href ?? '', class: attribs.class }
+        ? { href: attribs.href ?? '', class: attribs.class } as sanitizeHtml.Attributes
         : { href: attribs.href ?? '', rel: 'nofollow noopener noreferrer ugc' },
     }),
   },
