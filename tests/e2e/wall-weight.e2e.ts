@@ -65,10 +65,10 @@ describe('a group wall of twenty posts, signed in', () => {
     // The buttons come for this post alone, the focus on the first; Escape puts them away.
     await post.getByRole('link', { name: 'Réagir' }).click();
     expect(await page.locator('form.reactions').count()).toBe(1);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('value'))).toBe('like');
+    expect(await page.locator(':focus').getAttribute('value')).toBe('like');
     await page.keyboard.press('Escape');
     expect(await page.locator('form.reactions').count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Réagir');
+    expect(await page.locator(':focus').textContent()).toBe('Réagir');
     await page.keyboard.press('Enter');
     await post.getByRole('button', { name: 'Ça fait réfléchir' }).click();
     await expect.poll(() => post.locator('li.mine [data-kind=thinking]').count()).toBe(1);
