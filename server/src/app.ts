@@ -25,6 +25,7 @@ import { mediaPlugin } from './features/media/plugin.ts';
 import { networkRoutes } from './features/network/routes.ts';
 import { notificationsPlugin } from './features/notifications/plugin.ts';
 import { notificationRoutes } from './features/notifications/routes.ts';
+import { forumRoutes } from './features/forums/routes.ts';
 import { postRoutes } from './features/posts/routes.ts';
 import { profileRoutes } from './features/profiles/routes.ts';
 import { serializeRequestForLog } from './features/streaming/log-redaction.ts';
@@ -93,6 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(adminRoutes);
       await api.register(groupRoutes);
       await api.register(postRoutes);
+      await api.register(forumRoutes);
       await api.register(followRoutes);
       await api.register(notificationRoutes);
       await api.register(accessTokenRoutes);

@@ -9,6 +9,7 @@ import { purgeRateLimits } from './core/rate-limit.ts';
 import { purgeExpiredSessions } from './core/session.ts';
 import { purgeUsedTokens } from './features/accounts/queries.ts';
 import { purgeStaleDevices } from './features/accounts/device-queries.ts';
+import { recountCategoryActivity } from './features/forums/category-activity.ts';
 import { recountGroupActivity } from './features/posts/group-activity.ts';
 
 /** Opens the configured database: PostgreSQL with DATABASE_URL, else PGlite in DATA_DIR/db, locked for this `caucus <command>`. */
@@ -46,7 +47,7 @@ declare module '#core/jobs.ts' {
  */
 export function declareHousekeeping(app: App): void {
   app.jobs.work('housekeeping', async () => {
-    await Promise.all([purgeExpiredSessions(app.db), purgeUsedTokens(app.db), purgeRateLimits(app.db), purgeStaleDevices(app.db), recountGroupActivity(app.db)]);
+    await Promise.all([purgeExpiredSessions(app.db), purgeUsedTokens(app.db), purgeRateLimits(app.db), purgeStaleDevices(app.db), recountGroupActivity(app.db), recountCategoryActivity(app.db)]);
   });
   app.jobs.schedule('housekeeping', '17 * * * *', {});
 }

@@ -27,6 +27,15 @@ export type Wall = (typeof WALLS)[number];
 export const REACTION_KINDS = ['like', 'love', 'applause', 'solidarity', 'thinking'] as const;
 export type ReactionKind = (typeof REACTION_KINDS)[number];
 
+/**
+ * Who may read a forum category, start threads or reply in it. `members`: whoever may read the
+ * forum (for reading: anyone a public group shows its content to) and, to write, take part in it;
+ * `moderators`: the group's moderators and organizers, or the network's moderators; `organizers`:
+ * the group's organizers, or the network's admins. Staff above a level always have it.
+ */
+export const FORUM_ACCESS_LEVELS = ['members', 'moderators', 'organizers'] as const;
+export type ForumAccessLevel = (typeof FORUM_ACCESS_LEVELS)[number];
+
 export const NOTIFICATION_KINDS = ['mention', 'comment', 'reply', 'reaction', 'join_request', 'request_approved', 'invitation'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -57,6 +66,14 @@ export const LIMITS = {
   mentionsPerPostMax: 20,
   accessTokenNameMax: 60,
   accessTokensPerMember: 20,
+  forumCategoryNameMax: 80,
+  forumCategoryDescriptionMax: 500,
+  forumCategoriesPerForum: 100,
+  threadTitleMin: 3,
+  threadTitleMax: 150,
+  forumPostMax: 20000,
+  /** Replies on one page of a thread; "jump to reply N" lands on the page that holds it. */
+  threadPageSize: 20,
 } as const;
 
 /** How long an e-mail invitation to a group stays valid. */

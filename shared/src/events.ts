@@ -1,3 +1,4 @@
+import type { ForumPost } from './schemas/forums.ts';
 import type { Comment, Post, ReactionCounts } from './schemas/posts.ts';
 import type { Notification } from './schemas/notifications.ts';
 
@@ -18,9 +19,13 @@ export interface LiveEvents {
   'notifications.read': { unreadCount: number };
   /** Someone joined or left a group: its count moved. */
   'group.members': { groupId: string; memberCount: number };
+  /** A thread's new post (its opening post for a new thread), to the forum's room. */
+  'forum.post.created': { post: ForumPost; threadId: string; categoryId: string; postCount: number; lastPostAt: string };
+  'forum.post.updated': { post: ForumPost };
+  'forum.post.deleted': { threadId: string; postId: string };
 }
 export type LiveEventName = keyof LiveEvents;
-export const LIVE_EVENT_NAMES = ['post.created', 'post.updated', 'post.deleted', 'comment.created', 'comment.updated', 'comment.deleted', 'reaction.changed', 'notification.created', 'notifications.read', 'group.members'] as const satisfies readonly LiveEventName[];
+export const LIVE_EVENT_NAMES = ['post.created', 'post.updated', 'post.deleted', 'comment.created', 'comment.updated', 'comment.deleted', 'reaction.changed', 'notification.created', 'notifications.read', 'group.members', 'forum.post.created', 'forum.post.updated', 'forum.post.deleted'] as const satisfies readonly LiveEventName[];
 
 /** socket.io: what a page asks for. The server answers whether the policy let it in. */
 export interface LiveClientEvents {

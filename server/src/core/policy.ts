@@ -1,4 +1,4 @@
-import type { FieldVisibility, GroupCreationPolicy, GroupMemberState, GroupRole, GroupVisibility, NetworkRole } from '@caucus/shared/constants.ts';
+import type { FieldVisibility, ForumAccessLevel, GroupCreationPolicy, GroupMemberState, GroupRole, GroupVisibility, NetworkRole } from '@caucus/shared/constants.ts';
 
 /**
  * The one place that answers "may this member do this to that?". Routes, live rooms, search and
@@ -188,6 +188,79 @@ export function canAcceptGroupInvitation(viewer: MaybeViewer, m: GroupMembership
   if (!isMember(viewer)) return false;
   if (m?.state === 'invited') return true;
   return holdsLink && (m === null || m.state === 'pending');
+}
+
+// ── Forums ──────────────────────────────────────────────────────────────────────────────────────
+// The network's forum is its members'; a group's forum follows the group: whoever may read the
+// group's content reads its forum, its active members write there. Each category may narrow who
+// reads, who starts threads and who replies to a level: members, moderators or organizers.
+
+export type ForumSubject =
+  | { forum: 'network' }
+  | { forum: 'group'; group: GroupSubject; membership: GroupMembershipRow };
+
+const LEVEL_RANK: Record<ForumAccessLevel, number> = { members: 0, moderators: 1, organizers: 2 };
+
+/** The viewer's standing in a forum: the highest level they reach, or null if they take no part in it. */
+function forumStanding(viewer: MaybeViewer, subject: ForumSubject): ForumAccessLevel | null {
+  if (!isMember(viewer) || viewer === null) return null;
+  if (isAdmin(viewer)) return 'organizers';
+  if (subject.forum === 'network') return isNetworkModerator(viewer) ? 'moderators' : 'members';
+  const m = subject.membership;
+  if (isActive(m) && m.role === 'organizer') return 'organizers';
+  if (isActive(m) && m.role === 'moderator') return 'moderators';
+  if (isNetworkModerator(viewer) && canReadGroupContent(viewer, subject.group, m)) return 'moderators';
+  return isActive(m) ? 'members' : null;
+}
+
+const reaches = (standing: ForumAccessLevel | null, level: ForumAccessLevel): boolean => standing !== null && LEVEL_RANK[standing] >= LEVEL_RANK[level];
+
+/** The forum as a whole: the network's to its members, a group's to whoever may read the group's content. */
+export function canReadForum(viewer: MaybeViewer, subject: ForumSubject): boolean {
+  return subject.forum === 'network' ? isMember(viewer) : canReadGroupContent(viewer, subject.group, subject.membership);
+}
+
+export interface CategoryAccessSubject { read: ForumAccessLevel; start: ForumAccessLevel; reply: ForumAccessLevel }
+
+/** A category (its threads, their posts, its live updates): the forum's readers, or only the level it names. */
+export function canReadCategory(viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject): boolean {
+  if (!canReadForum(viewer, subject)) return false;
+  return access.read === 'members' || reaches(forumStanding(viewer, subject), access.read);
+}
+
+/**
+ * Writing in a forum: its participants (a group's active members, the network's verified members)
+ * whose standing reaches the category's level. Staff from outside a group moderate its forum but
+ * do not debate in it, as on its wall.
+ */
+function mayWriteAt(viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject, level: ForumAccessLevel): boolean {
+  if (!canReadCategory(viewer, subject, access) || !reaches(forumStanding(viewer, subject), level)) return false;
+  return subject.forum === 'network' || isActive(subject.membership);
+}
+
+export const canStartThread = (viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject): boolean =>
+  mayWriteAt(viewer, subject, access, access.start);
+
+/** Pin, close, reopen, move threads; delete any post; see edit history. */
+export function canModerateForum(viewer: MaybeViewer, subject: ForumSubject): boolean {
+  return reaches(forumStanding(viewer, subject), 'moderators');
+}
+
+/** Create, rename, order categories and set who may do what in them. */
+export function canManageForum(viewer: MaybeViewer, subject: ForumSubject): boolean {
+  return reaches(forumStanding(viewer, subject), 'organizers');
+}
+
+/** Reply: the category's level; a closed thread takes replies from its moderators only. */
+export function canReplyInThread(viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject, thread: { closed: boolean }): boolean {
+  if (!mayWriteAt(viewer, subject, access, access.reply)) return false;
+  return !thread.closed || canModerateForum(viewer, subject);
+}
+
+/** A forum post: its author, or the forum's moderators (who may read it). */
+export function canDeleteForumPost(viewer: MaybeViewer, authorId: string, subject: ForumSubject): boolean {
+  if (viewer === null || !isMember(viewer)) return false;
+  return viewer.id === authorId || canModerateForum(viewer, subject);
 }
 
 // ── Media ───────────────────────────────────────────────────────────────────────────────────────

@@ -71,3 +71,40 @@ export async function createSharedViewers(t: TestApp): Promise<Pick<GroupWithRol
   const [nonMember, networkModerator, admin] = await Promise.all([createMember(t), createMember(t, { role: 'moderator' }), createMember(t, { role: 'admin' })]);
   return { nonMember: nonMember!, networkModerator: networkModerator!, admin: admin! };
 }
+
+// What the issue's rules say each viewer gets from a group's content (its wall, its forum), written
+// out for the authorization matrices rather than computed with the policy module they test.
+
+export const ACTIVE_VIEWERS: GroupViewer[] = ['member', 'groupModerator', 'organizer'];
+/** Who reads a group's content. */
+export const CONTENT_READERS: Record<GroupVisibility, GroupViewer[]> = {
+  public: [...GROUP_VIEWERS],
+  private: [...ACTIVE_VIEWERS, 'networkModerator', 'admin'],
+  secret: [...ACTIVE_VIEWERS, 'admin'],
+};
+/** Who may know the group exists. */
+export const GROUP_SEERS: Record<GroupVisibility, GroupViewer[]> = { public: [...GROUP_VIEWERS], private: [...GROUP_VIEWERS], secret: [...ACTIVE_VIEWERS, 'invited', 'admin'] };
+
+/** A list of the group's content: 200, 404 if the group is not there for them, 401/403 when it is but its content is not. */
+export function expectedListRead(visibility: GroupVisibility, kind: GroupViewer): number {
+  if (CONTENT_READERS[visibility].includes(kind)) return 200;
+  if (!GROUP_SEERS[visibility].includes(kind)) return 404;
+  return kind === 'visitor' ? 401 : 403;
+}
+
+/** One item of the group's content (a post, a thread): 200, or the same 404 as an unknown one. */
+export const expectedItemRead = (visibility: GroupVisibility, kind: GroupViewer): number => (CONTENT_READERS[visibility].includes(kind) ? 200 : 404);
+
+/** A write on one item: 401 for a visitor, 404 if they may not read it, else `ok` when allowed and 403 when not. */
+export function expectedItemWrite(visibility: GroupVisibility, kind: GroupViewer, allowed: readonly GroupViewer[], ok: number): number {
+  if (kind === 'visitor') return 401;
+  if (!CONTENT_READERS[visibility].includes(kind)) return 404;
+  return allowed.includes(kind) ? ok : 403;
+}
+
+/** A write on the group itself (post on its wall, arrange its forum): 401, 404 if it is not there for them, else `ok` or 403. */
+export function expectedGroupWrite(visibility: GroupVisibility, kind: GroupViewer, allowed: readonly GroupViewer[], ok: number): number {
+  if (kind === 'visitor') return 401;
+  if (!GROUP_SEERS[visibility].includes(kind)) return 404;
+  return allowed.includes(kind) ? ok : 403;
+}

@@ -4,8 +4,11 @@ import { LIMITS } from '@caucus/shared/constants.ts';
 /** Slugs the web app's own pages use under /groups/. */
 export const RESERVED_SLUGS = new Set(['new', 'create', 'edit', 'near', 'search', 'settings', 'directory']);
 
-/** "Île-de-France : Œuvres & Solidarité" → "ile-de-france-oeuvres-solidarite". */
-export function slugify(name: string): string {
+/**
+ * "Île-de-France : Œuvres & Solidarité" → "ile-de-france-oeuvres-solidarite". A name that leaves
+ * too little gets `fallback` (a group's address, a forum category's) before it.
+ */
+export function slugify(name: string, fallback = 'groupe'): string {
   const slug = name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -18,8 +21,8 @@ export function slugify(name: string): string {
     .slice(0, LIMITS.groupSlugMax)
     .replace(/-+$/, '');
   // A name of symbols or of another script leaves too little: the group still needs an address.
-  if (slug.length === 0) return 'groupe';
-  return slug.length < 3 ? `groupe-${slug}` : slug;
+  if (slug.length === 0) return fallback;
+  return slug.length < 3 ? `${fallback}-${slug}` : slug;
 }
 
 // No 0/o, 1/l: an address read aloud or copied by hand stays right.

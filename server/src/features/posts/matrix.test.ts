@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupVisibility } from '@caucus/shared/constants.ts';
-import { createGroupWithRoles, createSharedViewers, GROUP_VIEWERS, type GroupViewer } from '../../testing/group-roles.ts';
+import {
+  ACTIVE_VIEWERS, CONTENT_READERS, createGroupWithRoles, createSharedViewers, expectedGroupWrite, expectedItemRead, expectedItemWrite, expectedListRead, GROUP_VIEWERS,
+  type GroupViewer,
+} from '../../testing/group-roles.ts';
 import { createMember, createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { setMembership, wallCounts, type TestMember } from '../../testing/wall-fixtures.ts';
 
@@ -19,41 +22,14 @@ afterAll(() => t.close());
 
 type Kind = GroupViewer;
 const ALL: Kind[] = [...GROUP_VIEWERS];
-const ACTIVE: Kind[] = ['member', 'groupModerator', 'organizer'];
-
-/** Who reads a group's content, and who may know it exists. */
-const READERS: Record<GroupVisibility, Kind[]> = {
-  public: ALL,
-  private: [...ACTIVE, 'networkModerator', 'admin'],
-  secret: [...ACTIVE, 'admin'],
-};
-const SEERS: Record<GroupVisibility, Kind[]> = {
-  public: ALL,
-  private: ALL,
-  secret: [...ACTIVE, 'invited', 'admin'],
-};
+const ACTIVE = ACTIVE_VIEWERS;
+const READERS = CONTENT_READERS;
 const DELETERS: Kind[] = ['groupModerator', 'organizer', 'networkModerator', 'admin'];
 const PINNERS: Kind[] = ['organizer', 'admin'];
-
-/** Reads of the wall: 200, or 404 if the group is not there for them, or 401/403 when it is but its content is not. */
-function wallRead(visibility: GroupVisibility, kind: Kind): number {
-  if (READERS[visibility].includes(kind)) return 200;
-  if (!SEERS[visibility].includes(kind)) return 404;
-  return kind === 'visitor' ? 401 : 403;
-}
-/** Reads of one post: 200 or the same 404 as an unknown post. */
-const postRead = (visibility: GroupVisibility, kind: Kind) => (READERS[visibility].includes(kind) ? 200 : 404);
-/** A write on one post: 401 for a visitor, 404 if they may not read it, else `ok` when allowed and 403 when not. */
-function postWrite(visibility: GroupVisibility, kind: Kind, allowed: Kind[], ok: number): number {
-  if (kind === 'visitor') return 401;
-  if (!READERS[visibility].includes(kind)) return 404;
-  return allowed.includes(kind) ? ok : 403;
-}
-function wallPost(visibility: GroupVisibility, kind: Kind): number {
-  if (kind === 'visitor') return 401;
-  if (!SEERS[visibility].includes(kind)) return 404;
-  return ACTIVE.includes(kind) ? 201 : 403;
-}
+const wallRead = expectedListRead;
+const postRead = expectedItemRead;
+const postWrite = expectedItemWrite;
+const wallPost = (visibility: GroupVisibility, kind: Kind) => expectedGroupWrite(visibility, kind, ACTIVE, 201);
 
 describe.each(['public', 'private', 'secret'] as const)('a %s group', (visibility) => {
   let group: { id: string; slug: string };

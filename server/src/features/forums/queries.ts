@@ -1,0 +1,112 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { ForumCategoriesTable } from '#core/database.ts';
+import type { DbOrTx } from '#core/db.ts';
+import { newId } from '#core/ids.ts';
+import type { ScopeColumns } from './scope.ts';
+
+// The forums' writes, and the few small reads that serve them.
+
+export type CategoryTableRow = Selectable<ForumCategoriesTable>;
+
+export async function insertCategory(db: DbOrTx, row: Insertable<ForumCategoriesTable>): Promise<CategoryTableRow> {
+  return db.insertInto('forum_categories').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateCategory(db: DbOrTx, id: string, changes: Updateable<ForumCategoriesTable>): Promise<CategoryTableRow> {
+  return db.updateTable('forum_categories').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A category with its forum's group and the viewer's row in it. */
+export async function categoryWithScope(db: DbOrTx, id: string, viewerId: string): Promise<(CategoryTableRow & ScopeColumns) | undefined> {
+  return db
+    .selectFrom('forum_categories as c')
+    .leftJoin('groups as g', 'g.id', 'c.group_id')
+    .leftJoin('group_members as gm', (join) => join.onRef('gm.group_id', '=', 'c.group_id').on('gm.member_id', '=', viewerId))
+    .selectAll('c')
+    .select(['g.slug as g_slug', 'g.name as g_name', 'g.visibility as g_visibility', 'gm.state as gm_state', 'gm.role as gm_role'])
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** A new thread and its opening post (position 1), and the author's reading position on it. */
+export async function insertThread(db: DbOrTx, thread: { id: string; categoryId: string; groupId: string | null; authorId: string; title: string }, post: { id: string; body: string; html: string }): Promise<void> {
+  await db.insertInto('forum_threads').values({
+    id: thread.id, category_id: thread.categoryId, group_id: thread.groupId, author_id: thread.authorId, title: thread.title, last_poster_id: thread.authorId,
+  }).execute();
+  await db.insertInto('forum_posts').values({ id: post.id, thread_id: thread.id, position: 1, author_id: thread.authorId, body: post.body, body_html: post.html }).execute();
+  await markRead(db, thread.authorId, thread.id, 1);
+}
+
+/**
+ * A reply's number: the thread's count goes up by one under its row lock, held to the commit, so
+ * numbers follow the order of commits with no gap and no repeat. Returns null when the thread is
+ * gone; `closed` is read under the same lock.
+ */
+export async function takeNextPosition(db: DbOrTx, threadId: string, authorId: string): Promise<{ position: number; closed: boolean; lastPostAt: Date } | null> {
+  const row = await sql<{ post_count: number; closed_at: Date | null; last_post_at: Date }>`
+    UPDATE forum_threads SET post_count = post_count + 1, last_post_at = now(), last_poster_id = ${authorId}
+    WHERE id = ${threadId} AND deleted_at IS NULL
+    RETURNING post_count, closed_at, last_post_at`.execute(db);
+  const first = row.rows[0];
+  return first ? { position: first.post_count, closed: first.closed_at !== null, lastPostAt: first.last_post_at } : null;
+}
+
+/** The id of the post at this position of the thread, if it exists and is not deleted. */
+export async function livePostAt(db: DbOrTx, threadId: string, position: number): Promise<string | undefined> {
+  const row = await db.selectFrom('forum_posts').select('id').where('thread_id', '=', threadId).where('position', '=', position).where('deleted_at', 'is', null).executeTakeFirst();
+  return row?.id;
+}
+
+export async function insertReply(db: DbOrTx, reply: { id: string; threadId: string; position: number; authorId: string; body: string; html: string; quoteOf: string | null }): Promise<void> {
+  await db.insertInto('forum_posts').values({
+    id: reply.id, thread_id: reply.threadId, position: reply.position, author_id: reply.authorId, body: reply.body, body_html: reply.html, quote_of: reply.quoteOf,
+  }).execute();
+}
+
+/** Moves a member's reading position forward (never back), up to the thread's last post. */
+export async function markRead(db: DbOrTx, memberId: string, threadId: string, position: number): Promise<number> {
+  const { rows } = await sql<{ last_read_position: number }>`
+    INSERT INTO forum_read_state AS rs (member_id, thread_id, last_read_position)
+    SELECT ${memberId}, t.id, least(${position}::int, t.post_count) FROM forum_threads t WHERE t.id = ${threadId}
+    ON CONFLICT (member_id, thread_id) DO UPDATE SET last_read_position = greatest(rs.last_read_position, excluded.last_read_position), updated_at = now()
+    RETURNING last_read_position`.execute(db);
+  return rows[0]?.last_read_position ?? 0;
+}
+
+/** A post's text before an edit, kept for moderators, and the post with its new text. */
+export async function editPost(db: DbOrTx, postId: string, editorId: string, previousBody: string, body: string, html: string): Promise<void> {
+  await db.insertInto('forum_post_revisions').values({ id: newId(), post_id: postId, editor_id: editorId, body: previousBody }).execute();
+  await db.updateTable('forum_posts').set({ body, body_html: html, edited_at: new Date() }).where('id', '=', postId).execute();
+}
+
+export async function softDeletePost(db: DbOrTx, postId: string): Promise<boolean> {
+  const result = await db.updateTable('forum_posts').set({ deleted_at: new Date() }).where('id', '=', postId).where('deleted_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function softDeleteThread(db: DbOrTx, threadId: string): Promise<boolean> {
+  const result = await db.updateTable('forum_threads').set({ deleted_at: new Date() }).where('id', '=', threadId).where('deleted_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Live (not deleted) posts of a thread: what its category loses when the thread goes. */
+export async function livePostCount(db: DbOrTx, threadId: string): Promise<number> {
+  const row = await db.selectFrom('forum_posts').select((eb) => eb.fn.countAll<string>().as('n')).where('thread_id', '=', threadId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function setThreadPinned(db: DbOrTx, threadId: string, where: 'category' | 'forum' | null): Promise<void> {
+  await db.updateTable('forum_threads').set({ pinned: where, pinned_at: where ? new Date() : null }).where('id', '=', threadId).execute();
+}
+
+export async function setThreadClosed(db: DbOrTx, threadId: string, closed: boolean): Promise<void> {
+  await db.updateTable('forum_threads').set({ closed_at: closed ? new Date() : null }).where('id', '=', threadId).execute();
+}
+
+/** Appends one entry to the moderation log (who, what, on what, why). */
+export async function logModeration(db: DbOrTx, entry: { actorId: string; action: string; subjectKind: string; subjectId: string; groupId: string | null; reason?: string | null; details?: Record<string, unknown> }): Promise<void> {
+  await db.insertInto('moderation_log').values({
+    id: newId(), actor_id: entry.actorId, action: entry.action, subject_kind: entry.subjectKind, subject_id: entry.subjectId,
+    group_id: entry.groupId, reason: entry.reason ?? null, details: JSON.stringify(entry.details ?? {}),
+  }).execute();
+}

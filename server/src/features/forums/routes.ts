@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Ok } from '@caucus/shared/schemas/common.ts';
+import {
+  CategoryParams, CreateCategoryBody, CreateReplyBody, CreateThreadBody, EditForumPostBody, Forum, ForumCategory, ForumPost, ForumPostParams, PinBody,
+  ReadPosition, ReadPositionBody, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams, UpdateCategoryBody,
+} from '@caucus/shared/schemas/forums.ts';
+import { LIMITS } from '@caucus/shared/constants.ts';
+import { requireViewer } from '#core/auth.ts';
+import { RATE_RULES } from '#core/rate-limit.ts';
+import { errorResponses } from '#core/route-schemas.ts';
+import { createCategoriesService } from './categories.ts';
+import { createCategoryActivity } from './category-activity.ts';
+import { createRepliesService } from './replies.ts';
+import type { ForumRef } from './statements.ts';
+import { createThreadsService } from './threads.ts';
+
+const Slug = Type.String({ minLength: 1, maxLength: LIMITS.groupSlugMax });
+const CategorySlug = Type.String({ minLength: 1, maxLength: LIMITS.groupSlugMax });
+
+export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const postsPerMinute = app.config.postsPerMinute;
+  const deps = {
+    db: app.db,
+    events: app.events,
+    rateRules: { thread: { ...RATE_RULES.postPerMember, limit: postsPerMinute }, reply: { ...RATE_RULES.commentPerMember, limit: postsPerMinute * 2 } },
+    categoryActivity: createCategoryActivity(app.db),
+  };
+  const categories = createCategoriesService(deps);
+  const threads = createThreadsService(deps);
+  const replies = createRepliesService(deps);
+  const tags = ['forums'];
+
+  // The network's forum and each group's are the same routes under two prefixes.
+  const forums: Array<{ prefix: string; params?: ReturnType<typeof Type.Object>; ref: (params: Record<string, string>) => ForumRef; what: string }> = [
+    { prefix: '/forum', ref: () => ({ kind: 'network' }), what: "the network's forum (members)" },
+    { prefix: '/groups/:slug/forum', params: Type.Object({ slug: Slug }), ref: (params) => ({ kind: 'group', slug: params.slug! }), what: "a group's forum (whoever may read the group's content)" },
+  ];
+  for (const forum of forums) {
+    const withCategory = Type.Object({ ...(forum.params?.properties ?? {}), category: CategorySlug });
+    const ref = (params: unknown) => forum.ref(params as Record<string, string>);
+    app.get(forum.prefix, { schema: { tags, summary: `The categories of ${forum.what}, with unread counts for a member.`, ...(forum.params && { params: forum.params }), response: { 200: Forum, ...errorResponses(401, 403, 404) } } },
+      async (request) => categories.readForum(request.viewer, ref(request.params)));
+    app.post(`${forum.prefix}/categories`, {
+      schema: { tags, summary: `Add a category to ${forum.what} (its organizers; the network's admins).`, ...(forum.params && { params: forum.params }), body: CreateCategoryBody, response: { 201: ForumCategory, ...errorResponses(400, 401, 403, 404, 409) } },
+    }, async (request, reply) => reply.status(201).send(await categories.createCategory(requireViewer(request), ref(request.params), request.body)));
+    app.get(`${forum.prefix}/categories/:category/threads`, {
+      schema: { tags, summary: 'A category\'s threads: pinned ones on the first page, then the most recently active first.', params: withCategory, querystring: ThreadListQuery, response: { 200: ThreadList, ...errorResponses(400, 401, 403, 404) } },
+    }, async (request) => threads.listThreads(request.viewer, ref(request.params), request.params.category, request.query));
+    app.post(`${forum.prefix}/categories/:category/threads`, {
+      schema: { tags, summary: 'Start a thread: its title and opening post.', params: withCategory, body: CreateThreadBody, response: { 201: Thread, ...errorResponses(400, 401, 403, 404, 429) } },
+    }, async (request, reply) => reply.status(201).send(await threads.createThread(requireViewer(request), ref(request.params), request.params.category, request.body)));
+  }
+
+  app.patch('/forum-categories/:categoryId', {
+    schema: { tags, summary: 'Rename, describe, order a category or change who may read, start threads and reply.', params: CategoryParams, body: UpdateCategoryBody, response: { 200: ForumCategory, ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => categories.updateCategory(requireViewer(request), request.params.categoryId, request.body));
+
+  app.get('/threads/:threadId', {
+    schema: { tags, summary: 'A page of a thread: the posts after a position (`after`), or the page that holds one (`at`).', params: ThreadParams, querystring: ThreadPageQuery, response: { 200: ThreadPage, ...errorResponses(400, 404) } },
+  }, async (request) => threads.threadPage(request.viewer, request.params.threadId, request.query));
+  app.post('/threads/:threadId/posts', {
+    schema: { tags, summary: 'Reply in a thread, quoting one of its posts if you like (`quoteOf`: its number).', params: ThreadParams, body: CreateReplyBody, response: { 201: ForumPost, ...errorResponses(400, 401, 403, 404, 409, 429) } },
+  }, async (request, reply) => reply.status(201).send(await replies.reply(requireViewer(request), request.params.threadId, request.body)));
+  app.put('/threads/:threadId/read', {
+    schema: { tags, summary: 'Record how far I have read a thread (it never goes back).', params: ThreadParams, body: ReadPositionBody, response: { 200: ReadPosition, ...errorResponses(400, 401, 404) } },
+  }, async (request) => threads.markRead(requireViewer(request), request.params.threadId, request.body.position));
+
+  const moderation = (summary: string) => ({ tags, summary, params: ThreadParams, response: { 200: Thread, ...errorResponses(400, 401, 403, 404) } });
+  app.put('/threads/:threadId/pin', { schema: { ...moderation('Pin a thread above its category, or above every category of its forum (moderators).'), body: PinBody } },
+    async (request) => threads.setPinned(requireViewer(request), request.params.threadId, request.body.where));
+  app.delete('/threads/:threadId/pin', { schema: moderation('Unpin a thread (moderators).') }, async (request) => threads.setPinned(requireViewer(request), request.params.threadId, null));
+  app.put('/threads/:threadId/close', { schema: moderation('Close a thread: no more replies but from moderators.') }, async (request) => threads.setClosed(requireViewer(request), request.params.threadId, true));
+  app.delete('/threads/:threadId/close', { schema: moderation('Reopen a closed thread.') }, async (request) => threads.setClosed(requireViewer(request), request.params.threadId, false));
+
+  app.patch('/forum-posts/:postId', {
+    schema: { tags, summary: 'Edit my post; the text before is kept for moderators.', params: ForumPostParams, body: EditForumPostBody, response: { 200: ForumPost, ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => replies.editPost(requireViewer(request), request.params.postId, request.body.body));
+  app.delete('/forum-posts/:postId', {
+    schema: { tags, summary: 'Delete a post (its author, or a moderator): its number stays. The opening post takes its thread with it.', params: ForumPostParams, response: { 200: Ok, ...errorResponses(401, 403, 404) } },
+  }, async (request) => {
+    await replies.deletePost(requireViewer(request), request.params.postId);
+    return { ok: true as const };
+  });
+};
