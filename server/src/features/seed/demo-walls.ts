@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { SESSION_COOKIE } from '@caucus/shared/constants.ts';
-import { createSession } from '#core/session.ts';
+import { demoActors } from './demo-api.ts';
+import { seedDemoForums } from './demo-forums.ts';
 
 // The demo network's life — groups on real territories, posts, comments, reactions, follows — made
 // through the real API as each demo member, so that every rule (policy, Markdown, mentions,
@@ -78,23 +78,15 @@ const PROFILE_POSTS: Array<[string, string]> = [
 export async function seedDemoWalls(app: FastifyInstance): Promise<string> {
   const db = app.db;
   if (await db.selectFrom('groups').select('id').limit(1).executeTakeFirst()) return 'Groups already present: left as they are.';
-  const members = await db.selectFrom('members').select(['id', 'handle']).where('email', 'like', '%@demo.caucus.test').execute();
-  const cookies = new Map<string, string>();
-  for (const member of members) cookies.set(member.handle, `${SESSION_COOKIE}=${(await createSession(db, member.id, { userAgent: 'caucus seed', ip: null })).token}`);
-
-  const origin = app.config.publicUrl.origin;
-  async function as<T>(handle: string, method: 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
-    const cookie = cookies.get(handle);
-    if (!cookie) throw new Error(`No demo member @${handle}`);
-    const response = await app.inject({ method, url: `/api/v1${url}`, headers: { cookie, origin }, ...(payload === undefined ? {} : { payload: payload as object }) });
-    if (response.statusCode >= 300) throw new Error(`${method} ${url} as @${handle}: ${response.statusCode} ${response.body}`);
-    return response.json() as T;
-  }
+  const actors = await demoActors(app);
+  const { as } = actors;
+  const slugs = new Map<string, string>();
 
   let posts = 0;
   for (const body of NETWORK_POSTS) { await as('camille', 'POST', '/walls/network/posts', { body }); posts++; }
   for (const group of GROUPS) {
     const { slug } = await as<{ slug: string }>(group.organizer, 'POST', '/groups', { name: group.name, description: group.description, visibility: group.visibility, territory: group.territory });
+    slugs.set(group.name, slug);
     for (const handle of group.members) {
       if (group.visibility === 'public') await as(handle, 'POST', `/groups/${slug}/join`);
       else if (group.visibility === 'private') {
@@ -117,7 +109,7 @@ export async function seedDemoWalls(app: FastifyInstance): Promise<string> {
   }
   for (const [follower, followee] of FOLLOWS) await as(follower, 'PUT', `/profiles/${followee}/follow`);
   for (const [handle, body] of PROFILE_POSTS) { await as(handle, 'POST', `/profiles/${handle}/posts`, { body }); posts++; }
-  // The demo sessions were only for writing: nobody holds their tokens.
-  await db.deleteFrom('sessions').where('user_agent', '=', 'caucus seed').execute();
-  return `${GROUPS.length} groups, ${posts} posts, ${FOLLOWS.length} follows.`;
+  const forums = await seedDemoForums(actors, slugs);
+  await actors.done();
+  return `${GROUPS.length} groups, ${posts} posts, ${FOLLOWS.length} follows, ${forums}.`;
 }

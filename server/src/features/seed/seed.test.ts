@@ -23,7 +23,13 @@ describe('caucus seed --demo on an empty network', () => {
   afterAll(() => t.close());
 
   it('builds the demo on an empty network, and adds nothing when run again', async () => {
-    expect(await seedDemo(t.db, t.config, demoApp(t))).toMatch(/^Demo network ready: 12 members added/);
+    expect(await seedDemo(t.db, t.config, demoApp(t))).toMatch(/^Demo network ready: 12 members added; 13 groups, .*2 forums with 6 threads and 23 forum posts/);
+    // Debates with quotes, a pinned thread, a closed one, and no seed session left behind.
+    const threads = await t.db.db.selectFrom('forum_threads').select(['post_count', 'pinned', 'closed_at']).execute();
+    expect(threads.filter((thread) => thread.pinned).length).toBe(2);
+    expect(threads.filter((thread) => thread.closed_at).length).toBe(1);
+    expect((await t.db.db.selectFrom('forum_posts').select('id').where('quote_of', 'is not', null).execute()).length).toBe(4);
+    expect(await t.db.db.selectFrom('sessions').select('id').where('user_agent', '=', 'caucus seed').execute()).toEqual([]);
     const { staff } = await staffAndMembers(t);
     expect(staff).toEqual(['camille@demo.caucus.test:owner', 'karim_b@demo.caucus.test:admin', 'sophie_l@demo.caucus.test:moderator']);
     expect(await seedDemo(t.db, t.config, demoApp(t))).toBe('This network already holds the demo members: nothing added.');
