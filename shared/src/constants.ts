@@ -74,6 +74,8 @@ export const LIMITS = {
   forumPostMax: 20000,
   /** Replies on one page of a thread; "jump to reply N" lands on the page that holds it. */
   threadPageSize: 20,
+  synthesisMax: 20000,
+  synthesisSourcesMax: 50,
 } as const;
 
 /** How long an e-mail invitation to a group stays valid. */

@@ -325,6 +325,29 @@ export interface ForumReadStateTable {
   updated_at: Timestamp;
 }
 
+export interface ForumSynthesesTable {
+  id: string;
+  thread_id: string;
+  group_id: Nullable<string>;
+  version: number;
+  current: WithDefault<boolean>;
+  author_id: Nullable<string>;
+  body: string;
+  body_html: string;
+  created_at: Timestamp;
+}
+
+export interface ForumSynthesisSourcesTable {
+  synthesis_id: string;
+  post_id: string;
+}
+
+export interface ForumSynthesisEndorsementsTable {
+  synthesis_id: string;
+  member_id: string;
+  created_at: Timestamp;
+}
+
 export interface ModerationLogTable {
   id: string;
   actor_id: Nullable<string>;
@@ -368,6 +391,9 @@ export interface Database {
   forum_reactions: ForumReactionsTable;
   forum_read_state: ForumReadStateTable;
   moderation_log: ModerationLogTable;
+  forum_syntheses: ForumSynthesesTable;
+  forum_synthesis_sources: ForumSynthesisSourcesTable;
+  forum_synthesis_endorsements: ForumSynthesisEndorsementsTable;
 }
 
 export type MemberRow = Selectable<MembersTable>;

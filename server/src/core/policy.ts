@@ -257,6 +257,11 @@ export function canReplyInThread(viewer: MaybeViewer, subject: ForumSubject, acc
   return !thread.closed || canModerateForum(viewer, subject);
 }
 
+/** "This synthesis represents the debate": the forum's participants who may read the thread. */
+export function canEndorseSynthesis(viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject): boolean {
+  return mayWriteAt(viewer, subject, access, 'members');
+}
+
 /** A forum post: its author, or the forum's moderators (who may read it). */
 export function canDeleteForumPost(viewer: MaybeViewer, authorId: string, subject: ForumSubject): boolean {
   if (viewer === null || !isMember(viewer)) return false;

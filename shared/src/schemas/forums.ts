@@ -137,7 +137,7 @@ export const Thread = Type.Object({
   closedAt: Type.Union([Timestamp, Type.Null()]),
   viewer: Type.Object({
     canReply: Type.Boolean(),
-    canModerate: Type.Boolean({ description: 'Pin, close and reopen the thread, delete any post.' }),
+    canModerate: Type.Boolean({ description: 'Pin, close and reopen the thread, delete any post, write its synthesis.' }),
     /** Signed in: the last post read before this answer (0: first visit). */
     lastReadPosition: Type.Optional(Type.Integer()),
   }),
@@ -151,8 +151,56 @@ export const ThreadPageQuery = Type.Object({
 });
 export type ThreadPageQuery = Static<typeof ThreadPageQuery>;
 
+/** A post a synthesis draws on, linked back to it. */
+export const SynthesisSource = Type.Object({ postId: Uuid, position: Type.Integer(), author: Author, excerpt: Type.String() });
+
+export const Synthesis = Type.Object({
+  id: Uuid,
+  threadId: Uuid,
+  /** 1 for the first; each rewrite is the next, the earlier ones readable by moderators. */
+  version: Type.Integer(),
+  author: Type.Union([Author, Type.Null()]),
+  bodyHtml: Type.String({ description: 'Sanitized HTML from the moderator\'s Markdown.' }),
+  createdAt: Timestamp,
+  sources: Type.Array(SynthesisSource),
+  /** Members who said "this synthesis represents the debate" (this version). */
+  endorsements: Type.Integer(),
+  viewer: Type.Optional(Type.Object({ endorsed: Type.Boolean(), canEndorse: Type.Boolean() })),
+});
+export type Synthesis = Static<typeof Synthesis>;
+
+export const WriteSynthesisBody = Type.Object({
+  body: Type.String({ minLength: 1, maxLength: LIMITS.synthesisMax }),
+  /** The numbers of the thread's posts it draws on. */
+  sources: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: LIMITS.synthesisSourcesMax, uniqueItems: true }),
+}, { additionalProperties: false });
+export type WriteSynthesisBody = Static<typeof WriteSynthesisBody>;
+
+export const SynthesisVersion = Type.Object({
+  version: Type.Integer(),
+  author: Type.Union([Author, Type.Null()]),
+  createdAt: Timestamp,
+  body: Type.String({ description: 'The Markdown as written.' }),
+  bodyHtml: Type.String(),
+});
+export const SynthesisHistory = Type.Object({ versions: Type.Array(SynthesisVersion) });
+export type SynthesisHistory = Static<typeof SynthesisHistory>;
+
+/** A forum's syntheses, newest first: each with its thread. */
+export const SynthesisList = Type.Object({
+  scope: ForumScope,
+  syntheses: Type.Array(Type.Object({
+    thread: Type.Object({ id: Uuid, title: Type.String(), category: Type.Object({ id: Uuid, slug: Type.String(), name: Type.String() }), postCount: Type.Integer() }),
+    synthesis: Synthesis,
+  })),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type SynthesisList = Static<typeof SynthesisList>;
+
 export const ThreadPage = Type.Object({
   thread: Thread,
+  /** "Synthèse des débats", shown above the thread: its current version. */
+  synthesis: Type.Union([Synthesis, Type.Null()]),
   posts: Type.Array(ForumPost),
   /** `after` of the previous and next pages; null at either end. */
   previousAfter: Type.Union([Type.Integer(), Type.Null()]),

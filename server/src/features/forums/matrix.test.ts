@@ -40,7 +40,8 @@ async function forumCounts(): Promise<Record<string, number>> {
       (SELECT count(*) FROM forum_posts WHERE deleted_at IS NULL)::int AS live_posts, (SELECT coalesce(sum(post_count), 0) FROM forum_threads)::int AS numbered,
       (SELECT count(*) FROM forum_threads WHERE pinned IS NOT NULL)::int AS pinned, (SELECT count(*) FROM forum_threads WHERE closed_at IS NOT NULL)::int AS closed,
       (SELECT count(*) FROM forum_post_revisions)::int AS revisions, (SELECT count(*) FROM moderation_log)::int AS log,
-      (SELECT count(*) FROM forum_read_state)::int AS read_states`.execute(t.db.db);
+      (SELECT count(*) FROM forum_read_state)::int AS read_states, (SELECT count(*) FROM forum_syntheses)::int AS syntheses,
+      (SELECT count(*) FROM forum_synthesis_sources)::int AS synthesis_sources`.execute(t.db.db);
   return rows[0]!;
 }
 
@@ -103,6 +104,13 @@ describe.each(['public', 'private', 'secret'] as const)('a %s group’s forum', 
     await check('close', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/close`, as }), true);
     await check('reopen', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'DELETE', url: `/api/v1/threads/${threadId}/close`, as }), true);
     await check('DELETE post', (k) => write(visibility, k, MODERATORS, 200), (as, _kind, id) => t.request({ method: 'DELETE', url: `/api/v1/forum-posts/${id}`, as }), true, newReply);
+  });
+
+  it('writes the synthesis (moderators), endorses it (active members) and lists the syntheses (readers)', async () => {
+    await check('PUT synthesis', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/synthesis`, as, payload: { body: 'Synthèse', sources: [1] } }), true);
+    await check('PUT endorsement', (k) => write(visibility, k, ACTIVE, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/synthesis/endorsement`, as }), false);
+    await check('GET versions', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ url: `/api/v1/threads/${threadId}/synthesis/versions`, as }), false);
+    await check('GET syntheses', (k) => forumRead(visibility, k), (as) => t.request({ url: `${base}/syntheses`, as }), false);
   });
 
   it('arranges categories: the organizers and the network admins', async () => {

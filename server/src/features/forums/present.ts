@@ -1,10 +1,12 @@
-import type { ForumCategory, ForumPost, Thread, ThreadSummary } from '@caucus/shared/schemas/forums.ts';
+import type { ForumCategory, ForumPost, Synthesis, Thread, ThreadSummary } from '@caucus/shared/schemas/forums.ts';
 import type { Author } from '@caucus/shared/schemas/posts.ts';
-import { canDeleteForumPost, canEditOwn, canModerateForum, canReplyInThread, canStartThread, type MaybeViewer } from '#core/policy.ts';
+import { canDeleteForumPost, canEditOwn, canEndorseSynthesis, canModerateForum, canReplyInThread, canStartThread, type MaybeViewer } from '#core/policy.ts';
 import type { ImageRow } from '#features/media/queries.ts';
 import { presentImageColumn } from '#features/media/service.ts';
 import { accessOf, type ForumContext } from './scope.ts';
+import type { CategoryAccessSubject } from '#core/policy.ts';
 import type { CategoryRow, ForumPostRow, ThreadRow, ThreadSummaryRow } from './statements.ts';
+import type { SynthesisRow } from './synthesis-statements.ts';
 
 // Pure functions from loaded rows to JSON: the same post for every reader (and live subscribers),
 // `viewer` for what is this reader's own.
@@ -74,7 +76,7 @@ export function presentThread(row: ThreadRow, forum: ForumContext, viewer: Maybe
 }
 
 /** The words of a quoted post, without its markup: a line to recognise it by. */
-function excerptOf(html: string): string {
+export function excerptOf(html: string): string {
   const text = html.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
@@ -115,5 +117,28 @@ export function presentForumPostFor(row: ForumPostRow, forum: ForumContext, view
       canDelete: !post.deleted && canDeleteForumPost(viewer, row.author_id, forum.subject),
       ...(canEdit ? { body: row.body } : {}),
     },
+  };
+}
+
+/**
+ * A synthesis for one reader. Its sources are posts of the same thread, which the reader of the
+ * thread may read; a source deleted since keeps its number and loses its words.
+ */
+export function presentSynthesis(row: SynthesisRow, forum: ForumContext, access: CategoryAccessSubject, viewer: MaybeViewer): Synthesis {
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    version: row.version,
+    author: row.author_id && row.s_handle && row.s_display_name ? authorOf(row.author_id, row.s_handle, row.s_display_name, row.s_avatar) : null,
+    bodyHtml: row.body_html,
+    createdAt: iso(row.created_at),
+    sources: (row.sources ?? []).map((source) => ({
+      postId: source.post_id,
+      position: source.position,
+      author: authorOf(source.author_id, source.handle, source.display_name, null),
+      excerpt: source.deleted ? '' : excerptOf(source.html),
+    })),
+    endorsements: row.endorsements,
+    ...(viewer ? { viewer: { endorsed: row.endorsed, canEndorse: canEndorseSynthesis(viewer, forum.subject, access) } } : {}),
   };
 }

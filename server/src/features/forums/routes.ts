@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { Ok } from '@caucus/shared/schemas/common.ts';
 import {
   CategoryParams, CreateCategoryBody, CreateReplyBody, CreateThreadBody, EditForumPostBody, Forum, ForumCategory, ForumPost, ForumPostParams, PinBody,
-  ReadPosition, ReadPositionBody, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams, UpdateCategoryBody,
+  ReadPosition, ReadPositionBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
+  UpdateCategoryBody, WriteSynthesisBody,
 } from '@caucus/shared/schemas/forums.ts';
 import { LIMITS } from '@caucus/shared/constants.ts';
 import { requireViewer } from '#core/auth.ts';
@@ -12,6 +13,7 @@ import { errorResponses } from '#core/route-schemas.ts';
 import { createCategoriesService } from './categories.ts';
 import { createCategoryActivity } from './category-activity.ts';
 import { createRepliesService } from './replies.ts';
+import { createSynthesesService } from './syntheses.ts';
 import type { ForumRef } from './statements.ts';
 import { createThreadsService } from './threads.ts';
 
@@ -29,6 +31,7 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const categories = createCategoriesService(deps);
   const threads = createThreadsService(deps);
   const replies = createRepliesService(deps);
+  const syntheses = createSynthesesService(deps);
   const tags = ['forums'];
 
   // The network's forum and each group's are the same routes under two prefixes.
@@ -50,6 +53,9 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(`${forum.prefix}/categories/:category/threads`, {
       schema: { tags, summary: 'Start a thread: its title and opening post.', params: withCategory, body: CreateThreadBody, response: { 201: Thread, ...errorResponses(400, 401, 403, 404, 429) } },
     }, async (request, reply) => reply.status(201).send(await threads.createThread(requireViewer(request), ref(request.params), request.params.category, request.body)));
+    app.get(`${forum.prefix}/syntheses`, {
+      schema: { tags, summary: `The syntheses of the debates of ${forum.what}, newest first.`, ...(forum.params && { params: forum.params }), querystring: ThreadListQuery, response: { 200: SynthesisList, ...errorResponses(400, 401, 403, 404) } },
+    }, async (request) => syntheses.list(request.viewer, ref(request.params), request.query));
   }
 
   app.patch('/forum-categories/:categoryId', {
@@ -72,6 +78,18 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/threads/:threadId/pin', { schema: moderation('Unpin a thread (moderators).') }, async (request) => threads.setPinned(requireViewer(request), request.params.threadId, null));
   app.put('/threads/:threadId/close', { schema: moderation('Close a thread: no more replies but from moderators.') }, async (request) => threads.setClosed(requireViewer(request), request.params.threadId, true));
   app.delete('/threads/:threadId/close', { schema: moderation('Reopen a closed thread.') }, async (request) => threads.setClosed(requireViewer(request), request.params.threadId, false));
+
+  app.put('/threads/:threadId/synthesis', {
+    schema: { tags, summary: "Write the synthesis of a thread's debate (its forum's moderators): a new version each time, the earlier ones kept.", params: ThreadParams, body: WriteSynthesisBody, response: { 200: Synthesis, ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => syntheses.write(requireViewer(request), request.params.threadId, request.body));
+  app.get('/threads/:threadId/synthesis/versions', {
+    schema: { tags, summary: 'Every version of a thread\'s synthesis, newest first (moderators).', params: ThreadParams, response: { 200: SynthesisHistory, ...errorResponses(401, 403, 404) } },
+  }, async (request) => syntheses.history(requireViewer(request), request.params.threadId));
+  const endorsement = (summary: string) => ({ tags, summary, params: ThreadParams, response: { 200: Synthesis, ...errorResponses(401, 403, 404) } });
+  app.put('/threads/:threadId/synthesis/endorsement', { schema: endorsement('"This synthesis represents the debate": one endorsement per member and version.') },
+    async (request) => syntheses.endorse(requireViewer(request), request.params.threadId, true));
+  app.delete('/threads/:threadId/synthesis/endorsement', { schema: endorsement('Take back my endorsement.') },
+    async (request) => syntheses.endorse(requireViewer(request), request.params.threadId, false));
 
   app.patch('/forum-posts/:postId', {
     schema: { tags, summary: 'Edit my post; the text before is kept for moderators.', params: ForumPostParams, body: EditForumPostBody, response: { 200: ForumPost, ...errorResponses(400, 401, 403, 404) } },

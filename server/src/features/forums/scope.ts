@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { ForumAccessLevel, GroupMemberState, GroupRole, GroupVisibility } from '@caucus/shared/constants.ts';
 import type { ForumScope } from '@caucus/shared/schemas/forums.ts';
 import type { CategoryAccessSubject, ForumSubject } from '#core/policy.ts';
@@ -42,3 +43,19 @@ export interface AccessColumns {
 }
 
 export const accessOf = (row: AccessColumns): CategoryAccessSubject => ({ read: row.read_access, start: row.start_access, reply: row.reply_access });
+
+/** Which forum: the network's, or a group's by its address. */
+export type ForumRef = { kind: 'network' } | { kind: 'group'; slug: string };
+
+/** The forum's scope row: the group and the viewer's membership, or a row of nulls for the network's forum. */
+export function forumScopeSelect(ref: ForumRef, viewer: string): RawBuilder<unknown> {
+  if (ref.kind === 'network') {
+    return sql`SELECT NULL::uuid AS group_id, NULL::text AS g_slug, NULL::text AS g_name, NULL::text AS g_visibility, NULL::text AS gm_state, NULL::text AS gm_role`;
+  }
+  return sql`SELECT g.id AS group_id, g.slug AS g_slug, g.name AS g_name, g.visibility AS g_visibility, gm.state AS gm_state, gm.role AS gm_role
+    FROM groups g LEFT JOIN group_members gm ON gm.group_id = g.id AND gm.member_id = ${viewer}::uuid
+    WHERE lower(g.slug) = lower(${ref.slug})`;
+}
+
+/** A keyset position in a list: the sort key (a timestamp as PostgreSQL prints it) and the id. */
+export interface Keyset { sortKey: string; id: string }

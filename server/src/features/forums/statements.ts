@@ -4,7 +4,10 @@ import type { ReactionCounts } from '@caucus/shared/schemas/posts.ts';
 import { PREPARED, type DbOrTx } from '#core/db.ts';
 import type { ImageRow } from '#features/media/queries.ts';
 import { imageColumn } from '#features/media/service.ts';
-import type { AccessColumns, ScopeColumns } from './scope.ts';
+import { forumScopeSelect, type AccessColumns, type ForumRef, type Keyset, type ScopeColumns } from './scope.ts';
+import { currentSynthesis, type SynthesisRow } from './synthesis-statements.ts';
+
+export type { ForumRef } from './scope.ts';
 
 // Every read of the forums is ONE statement (ARCHITECTURE: a read is one round trip), shaped as the
 // walls' are: the forum's group and the viewer's row in it, what the page lists, and everything
@@ -14,19 +17,6 @@ import type { AccessColumns, ScopeColumns } from './scope.ts';
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
 /** Threads active in this window, not read to their end, count as unread on lists. */
 export const UNREAD_WINDOW_DAYS = 30;
-
-/** Which forum: the network's, or a group's by its address. */
-export type ForumRef = { kind: 'network' } | { kind: 'group'; slug: string };
-
-/** The forum's scope row: the group and the viewer's membership, or a row of nulls for the network's forum. */
-function scopeSelect(ref: ForumRef, viewer: string): RawBuilder<unknown> {
-  if (ref.kind === 'network') {
-    return sql`SELECT NULL::uuid AS group_id, NULL::text AS g_slug, NULL::text AS g_name, NULL::text AS g_visibility, NULL::text AS gm_state, NULL::text AS gm_role`;
-  }
-  return sql`SELECT g.id AS group_id, g.slug AS g_slug, g.name AS g_name, g.visibility AS g_visibility, gm.state AS gm_state, gm.role AS gm_role
-    FROM groups g LEFT JOIN group_members gm ON gm.group_id = g.id AND gm.member_id = ${viewer}::uuid
-    WHERE lower(g.slug) = lower(${ref.slug})`;
-}
 
 /** The categories of the forum whose scope row is `s`. */
 const inForum = (ref: ForumRef) => (ref.kind === 'network' ? sql`c.group_id IS NULL` : sql`c.group_id = s.group_id`);
@@ -58,7 +48,7 @@ const categoryColumns = (viewer: string | null) => sql`c.id, c.parent_id, c.slug
 export async function forumStatement(db: DbOrTx, ref: ForumRef, viewerId: string | null): Promise<Array<ScopeColumns & Partial<CategoryRow>>> {
   const viewer = viewerId ?? NO_ONE;
   const { rows } = await sql<ScopeColumns & Partial<CategoryRow>>`${sql.raw(PREPARED)}
-    WITH s AS MATERIALIZED (${scopeSelect(ref, viewer)})
+    WITH s AS MATERIALIZED (${forumScopeSelect(ref, viewer)})
     SELECT s.*, c.* FROM s LEFT JOIN LATERAL (
       SELECT ${categoryColumns(viewerId)} FROM forum_categories c WHERE ${inForum(ref)}
     ) c ON true
@@ -92,7 +82,6 @@ export interface ThreadSummaryRow {
 
 export type CategoryWithScope = ScopeColumns & CategoryRow;
 
-export interface Keyset { sortKey: string; id: string }
 
 /**
  * A category's page of threads: the category (by its slug in the forum) with its scope, its pinned
@@ -105,7 +94,7 @@ export async function threadListStatement(db: DbOrTx, ref: ForumRef, categorySlu
   const viewer = viewerId ?? NO_ONE;
   const older = after ? sql`(t.last_post_at, t.id) < (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql`true`;
   const { rows } = await sql<{ category_row: CategoryWithScope } & Partial<ThreadSummaryRow>>`${sql.raw(PREPARED)}
-    WITH s AS MATERIALIZED (${scopeSelect(ref, viewer)}),
+    WITH s AS MATERIALIZED (${forumScopeSelect(ref, viewer)}),
     cat AS MATERIALIZED (
       SELECT s.*, ${categoryColumns(viewerId)} FROM s JOIN forum_categories c ON ${inForum(ref)} AND c.slug = lower(${categorySlug})
     ),
@@ -212,19 +201,20 @@ const postJoins = sql`JOIN members a ON a.id = p.author_id
 
 /** A page of a thread: the posts after position `after` (forum_posts_thread_position_idx), `limit + 1` of them. */
 export async function threadPageStatement(db: DbOrTx, threadId: string, viewerId: string | null, after: number, limit: number)
-  : Promise<{ thread: ThreadRow | null; posts: ForumPostRow[] }> {
+  : Promise<{ thread: ThreadRow | null; synthesis: SynthesisRow | null; posts: ForumPostRow[] }> {
   const viewer = viewerId ?? NO_ONE;
-  const { rows } = await sql<{ thread_row: ThreadRow } & Partial<ForumPostRow>>`${sql.raw(PREPARED)}
-    WITH th AS MATERIALIZED (${threadSelect(threadId, viewer)})
-    SELECT row_to_json(th) AS thread_row, h.* FROM th LEFT JOIN LATERAL (
+  const { rows } = await sql<{ thread_row: ThreadRow; synthesis_row: SynthesisRow | null } & Partial<ForumPostRow>>`${sql.raw(PREPARED)}
+    WITH th AS MATERIALIZED (${threadSelect(threadId, viewer)}),
+    syn AS MATERIALIZED (${currentSynthesis(sql`(SELECT th.id FROM th)`, viewer)})
+    SELECT row_to_json(th) AS thread_row, (SELECT row_to_json(syn) FROM syn) AS synthesis_row, h.* FROM th LEFT JOIN LATERAL (
       SELECT ${postHydration(viewer)} FROM forum_posts p ${postJoins}
       WHERE p.thread_id = th.id AND p.position > ${after}::int
       ORDER BY p.position LIMIT ${limit + 1}
     ) h ON true
     ORDER BY h.position`.execute(db);
   const first = rows[0];
-  if (!first) return { thread: null, posts: [] };
-  return { thread: first.thread_row, posts: rows.filter((row) => row.id !== null && row.id !== undefined) as ForumPostRow[] };
+  if (!first) return { thread: null, synthesis: null, posts: [] };
+  return { thread: first.thread_row, synthesis: first.synthesis_row, posts: rows.filter((row) => row.id !== null && row.id !== undefined) as ForumPostRow[] };
 }
 
 /** A thread, its category and forum, for a write's checks (no posts). */

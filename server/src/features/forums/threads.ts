@@ -9,7 +9,7 @@ import { prepareText } from '#features/posts/text.ts';
 import { assertReadableForum, visibleForum } from './categories.ts';
 import type { ForumsDeps } from './deps.ts';
 import { forumRooms } from './live.ts';
-import { presentCategory, presentForumPost, presentForumPostFor, presentThread, presentThreadSummary } from './present.ts';
+import { presentCategory, presentForumPost, presentForumPostFor, presentSynthesis, presentThread, presentThreadSummary } from './present.ts';
 import * as q from './queries.ts';
 import { accessOf, contextOf, type ForumContext } from './scope.ts';
 import { threadListStatement, threadPageStatement, threadStatement, type ForumRef, type ThreadRow } from './statements.ts';
@@ -98,6 +98,7 @@ export function createThreadsService(deps: ForumsDeps) {
       const last = posts[posts.length - 1];
       return {
         thread: presentThread(row, forum, viewer),
+        synthesis: loaded.synthesis ? presentSynthesis(loaded.synthesis, forum, accessOf(row), viewer) : null,
         posts: posts.map((post) => presentForumPostFor(post, forum, viewer)),
         previousAfter: after > 0 ? Math.max(0, after - limit) : null,
         nextAfter: loaded.posts.length > limit && last ? last.position : null,

@@ -1,7 +1,7 @@
 import type { DemoActors } from './demo-api.ts';
 
 // The demo's forums: the network's (arranged by the campaign team) and Lyon's (by its organizer),
-// with debates of a few replies each, quotes, a pinned thread and a closed one.
+// with debates of a few replies each, quotes, a pinned thread, a closed one, and two syntheses.
 
 interface DemoThread {
   category: string;
@@ -12,6 +12,7 @@ interface DemoThread {
   replies: Array<[string, string, number?]>;
   pin?: { by: string; where: 'category' | 'forum' };
   closeBy?: string;
+  synthesis?: { by: string; body: string; sources: number[]; endorsedBy: string[] };
 }
 
 interface DemoForum {
@@ -44,6 +45,12 @@ const FORUMS: DemoForum[] = [
           ['sophie_l', 'Proposition de synthèse : encadrement obligatoire en zone tendue, contrôles par les communes, et loyer plafonné pour les passoires thermiques. Qu’en pensez-vous ?'],
           ['amina_d', 'Ça me va. J’ajouterais un fonds pour aider les petits propriétaires à rénover.', 5],
         ],
+        synthesis: {
+          by: 'sophie_l',
+          body: 'Le débat converge sur trois points :\n\n1. **Encadrement obligatoire** des loyers dans les zones tendues, avec des contrôles confiés aux communes.\n2. **Loyer plafonné** pour les passoires thermiques, tant qu’elles ne sont pas rénovées.\n3. **Un fonds d’aide** aux petits propriétaires qui rénovent.\n\nReste ouvert : le financement de ce fonds.',
+          sources: [3, 4, 5, 6],
+          endorsedBy: ['amina_d', 'ines_n', 'pierre_d'],
+        },
       },
       {
         category: 'Transports', author: 'thomas_g', title: 'Gratuité des transports en commun : pour ou contre ?',
@@ -88,6 +95,12 @@ const FORUMS: DemoForum[] = [
           ['karim_b', 'Merci à toutes et tous : je propose de porter les cours d’écoles en priorité au conseil d’arrondissement. Je clos le débat.'],
         ],
         closeBy: 'karim_b',
+        synthesis: {
+          by: 'karim_b',
+          body: 'Priorité aux **cours d’écoles**, îlots de chaleur fréquentés chaque jour, avec les parents associés aux chantiers. La place de la Croix-Rousse vient ensuite. Proposition portée au conseil d’arrondissement.',
+          sources: [2, 3, 4],
+          endorsedBy: ['julien_m', 'margaux_r'],
+        },
       },
       {
         category: 'Organisation', author: 'karim_b', title: 'Planning des tractages de décembre',
@@ -103,6 +116,7 @@ const FORUMS: DemoForum[] = [
 export async function seedDemoForums({ as }: DemoActors, slugs: ReadonlyMap<string, string>): Promise<string> {
   let threads = 0;
   let posts = 0;
+  let syntheses = 0;
   for (const forum of FORUMS) {
     const base = forum.group ? `/groups/${slugs.get(forum.group)}/forum` : '/forum';
     const categories = new Map<string, { id: string; slug: string }>();
@@ -124,7 +138,12 @@ export async function seedDemoForums({ as }: DemoActors, slugs: ReadonlyMap<stri
       }
       if (thread.pin) await as(thread.pin.by, 'PUT', `/threads/${id}/pin`, { where: thread.pin.where });
       if (thread.closeBy) await as(thread.closeBy, 'PUT', `/threads/${id}/close`);
+      if (thread.synthesis) {
+        await as(thread.synthesis.by, 'PUT', `/threads/${id}/synthesis`, { body: thread.synthesis.body, sources: thread.synthesis.sources });
+        for (const handle of thread.synthesis.endorsedBy) await as(handle, 'PUT', `/threads/${id}/synthesis/endorsement`);
+        syntheses++;
+      }
     }
   }
-  return `${FORUMS.length} forums with ${threads} threads and ${posts} forum posts`;
+  return `${FORUMS.length} forums with ${threads} threads, ${posts} forum posts and ${syntheses} debate syntheses`;
 }

@@ -23,7 +23,7 @@ describe('caucus seed --demo on an empty network', () => {
   afterAll(() => t.close());
 
   it('builds the demo on an empty network, and adds nothing when run again', async () => {
-    expect(await seedDemo(t.db, t.config, demoApp(t))).toMatch(/^Demo network ready: 12 members added; 13 groups, .*2 forums with 6 threads and 23 forum posts/);
+    expect(await seedDemo(t.db, t.config, demoApp(t))).toMatch(/^Demo network ready: 12 members added; 13 groups, .*2 forums with 6 threads, 23 forum posts and 2 debate syntheses/);
     // Debates with quotes, a pinned thread, a closed one, and no seed session left behind.
     const threads = await t.db.db.selectFrom('forum_threads').select(['post_count', 'pinned', 'closed_at']).execute();
     expect(threads.filter((thread) => thread.pinned).length).toBe(2);
