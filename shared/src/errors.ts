@@ -11,7 +11,7 @@ export const ERROR_CODES = [
   'slug_taken', 'secret_slug', 'unknown_territory', 'already_member', 'already_requested', 'already_invited', 'not_a_member',
   'banned', 'last_organizer', 'invitation_only', 'not_pending', 'not_invited', 'invalid_invitation', 'already_following',
   'not_following', 'cannot_follow_self', 'group_creation_restricted', 'not_allowed_on_wall', 'reply_depth', 'deleted',
-  'quota_exceeded', 'thread_closed', 'not_allowed_in_category', 'not_allowed_in_thread',
+  'quota_exceeded', 'thread_closed', 'thread_archived', 'not_allowed_in_category', 'not_allowed_in_thread', 'slow_mode', 'would_expose',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -287,6 +287,9 @@ export interface ForumThreadsTable {
   closed_at: Nullable<Date>;
   deleted_at: Nullable<Date>;
   created_at: Timestamp;
+  archived_at: Nullable<Date>;
+  slow_mode_seconds: Nullable<number>;
+  merged_into: Nullable<string>;
 }
 
 export interface ForumPostsTable {

@@ -257,6 +257,17 @@ export function canReplyInThread(viewer: MaybeViewer, subject: ForumSubject, acc
   return !thread.closed || canModerateForum(viewer, subject);
 }
 
+/**
+ * Moving a thread into a category (or splitting posts off into one): the forum's moderators, into
+ * a category they may read and whose threads their standing may start.
+ */
+export function canMoveThreadTo(viewer: MaybeViewer, subject: ForumSubject, target: CategoryAccessSubject): boolean {
+  return canModerateForum(viewer, subject) && canReadCategory(viewer, subject, target) && reaches(forumStanding(viewer, subject), target.start);
+}
+
+/** Whether posts readable at `from` would be shown to more readers at `to` (a merge or a split that would expose them). */
+export const widensReaders = (from: ForumAccessLevel, to: ForumAccessLevel): boolean => LEVEL_RANK[to] < LEVEL_RANK[from];
+
 /** "This synthesis represents the debate": the forum's participants who may read the thread. */
 export function canEndorseSynthesis(viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject): boolean {
   return mayWriteAt(viewer, subject, access, 'members');

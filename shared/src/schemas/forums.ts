@@ -82,13 +82,18 @@ export const ThreadSummary = Type.Object({
   lastPoster: Type.Union([Author, Type.Null()]),
   pinned: Type.Union([Type.Literal('category'), Type.Literal('forum'), Type.Null()]),
   closed: Type.Boolean(),
+  archived: Type.Boolean(),
   /** For a signed-in member: the last post they read (0: never opened), and how many came after it. */
   lastReadPosition: Type.Optional(Type.Integer()),
   unreadPosts: Type.Optional(Type.Integer()),
 });
 export type ThreadSummary = Static<typeof ThreadSummary>;
 
-export const ThreadListQuery = Type.Object({ cursor: Type.Optional(Cursor), limit: Type.Optional(PageLimit) });
+export const ThreadListQuery = Type.Object({
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(PageLimit),
+  archived: Type.Optional(Type.Boolean({ description: 'The archived threads instead of the active ones.' })),
+});
 export type ThreadListQuery = Static<typeof ThreadListQuery>;
 
 export const ThreadList = Type.Object({
@@ -135,6 +140,10 @@ export const Thread = Type.Object({
   lastPostAt: Timestamp,
   pinned: Type.Union([Type.Literal('category'), Type.Literal('forum'), Type.Null()]),
   closedAt: Type.Union([Timestamp, Type.Null()]),
+  /** Archived: read-only for everyone, out of the category's active list. */
+  archivedAt: Type.Union([Timestamp, Type.Null()]),
+  /** Slow mode: a member replies at most once per this many seconds (moderators are not held). */
+  slowModeSeconds: Type.Union([Type.Integer(), Type.Null()]),
   viewer: Type.Object({
     canReply: Type.Boolean(),
     canModerate: Type.Boolean({ description: 'Pin, close and reopen the thread, delete any post, write its synthesis.' }),
@@ -225,5 +234,16 @@ export const EditForumPostBody = Type.Object({ body: ForumPostBody }, { addition
 export const ReadPositionBody = Type.Object({ position: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 export const ReadPosition = Type.Object({ lastReadPosition: Type.Integer() });
 export type ReadPosition = Static<typeof ReadPosition>;
+
+export const SlowModeBody = Type.Object({ seconds: Type.Integer({ minimum: 10, maximum: 86400 }) }, { additionalProperties: false });
+export const MoveThreadBody = Type.Object({ categoryId: Uuid, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const MergeThreadBody = Type.Object({ intoThreadId: Uuid, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const SplitThreadBody = Type.Object({
+  positions: Type.Array(Type.Integer({ minimum: 2 }), { minItems: 1, maxItems: 200, uniqueItems: true, description: 'The posts to move, by number (not the opening post).' }),
+  title: ThreadTitle,
+  categoryId: Type.Optional(Uuid),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+export type SplitThreadBody = Static<typeof SplitThreadBody>;
 
 export const PinBody = Type.Object({ where: Type.Union([Type.Literal('category'), Type.Literal('forum')]) }, { additionalProperties: false });

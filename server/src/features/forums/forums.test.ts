@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementCounter } from '../../testing/statement-counter.ts';
+import { apiCalls } from '../../testing/api-calls.ts';
 import { createMember, createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { insertGroup, setMembership, setNetworkRole, type TestMember } from '../../testing/wall-fixtures.ts';
 
@@ -16,14 +17,7 @@ let moderator: TestMember;
 let group: { id: string; slug: string };
 let forum: string;
 
-const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, as: string | null, payload?: unknown) =>
-  t.request({ method, url: `/api/v1${url}`, as, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
-
-async function ok<T = Record<string, unknown>>(response: Promise<{ statusCode: number; body: string; json(): unknown }>, status = 200): Promise<T> {
-  const answer = await response;
-  expect(answer.statusCode, answer.body.slice(0, 300)).toBe(status);
-  return answer.json() as T;
-}
+const { api, ok } = apiCalls(() => t);
 
 async function newThread(category: string, title = 'Quel programme pour le logement ?', as = alice.token, where = forum): Promise<string> {
   return (await ok<{ id: string }>(api('POST', `${where}/categories/${category}/threads`, as, { title, body: 'Ouvrons le débat #logement' }), 201)).id;

@@ -39,6 +39,7 @@ async function forumCounts(): Promise<Record<string, number>> {
       (SELECT count(*) FROM forum_threads WHERE deleted_at IS NULL)::int AS live_threads, (SELECT count(*) FROM forum_posts)::int AS posts,
       (SELECT count(*) FROM forum_posts WHERE deleted_at IS NULL)::int AS live_posts, (SELECT coalesce(sum(post_count), 0) FROM forum_threads)::int AS numbered,
       (SELECT count(*) FROM forum_threads WHERE pinned IS NOT NULL)::int AS pinned, (SELECT count(*) FROM forum_threads WHERE closed_at IS NOT NULL)::int AS closed,
+      (SELECT count(*) FROM forum_threads WHERE archived_at IS NOT NULL)::int AS archived, (SELECT count(*) FROM forum_threads WHERE slow_mode_seconds IS NOT NULL)::int AS slowed,
       (SELECT count(*) FROM forum_post_revisions)::int AS revisions, (SELECT count(*) FROM moderation_log)::int AS log,
       (SELECT count(*) FROM forum_read_state)::int AS read_states, (SELECT count(*) FROM forum_syntheses)::int AS syntheses,
       (SELECT count(*) FROM forum_synthesis_sources)::int AS synthesis_sources`.execute(t.db.db);
@@ -103,6 +104,10 @@ describe.each(['public', 'private', 'secret'] as const)('a %s group’s forum', 
     await check('pin', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/pin`, as, payload: { where: 'category' } }), true);
     await check('close', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/close`, as }), true);
     await check('reopen', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'DELETE', url: `/api/v1/threads/${threadId}/close`, as }), true);
+    await check('slow mode', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/slow-mode`, as, payload: { seconds: 30 } }), true);
+    await check('archive', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'PUT', url: `/api/v1/threads/${threadId}/archive`, as }), true);
+    await check('unarchive', (k) => write(visibility, k, MODERATORS, 200), (as) => t.request({ method: 'DELETE', url: `/api/v1/threads/${threadId}/archive`, as }), true);
+    await t.request({ method: 'DELETE', url: `/api/v1/threads/${threadId}/slow-mode`, as: viewers.organizer.token });
     await check('DELETE post', (k) => write(visibility, k, MODERATORS, 200), (as, _kind, id) => t.request({ method: 'DELETE', url: `/api/v1/forum-posts/${id}`, as }), true, newReply);
   });
 

@@ -50,6 +50,7 @@ export function presentThreadSummary(row: ThreadSummaryRow, viewer: MaybeViewer)
     lastPoster: row.lp_id && row.lp_handle && row.lp_display_name ? authorOf(row.lp_id, row.lp_handle, row.lp_display_name, row.lp_avatar) : null,
     pinned: row.pinned,
     closed: row.closed_at !== null,
+    archived: row.archived_at !== null,
     ...(viewer ? { lastReadPosition: read, unreadPosts: Math.max(0, row.post_count - read) } : {}),
   };
 }
@@ -67,8 +68,10 @@ export function presentThread(row: ThreadRow, forum: ForumContext, viewer: Maybe
     lastPostAt: iso(row.last_post_at),
     pinned: row.pinned,
     closedAt: isoOrNull(row.closed_at),
+    archivedAt: isoOrNull(row.archived_at),
+    slowModeSeconds: row.slow_mode_seconds,
     viewer: {
-      canReply: canReplyInThread(viewer, forum.subject, access, { closed: row.closed_at !== null }),
+      canReply: row.archived_at === null && canReplyInThread(viewer, forum.subject, access, { closed: row.closed_at !== null }),
       canModerate: canModerateForum(viewer, forum.subject),
       ...(viewer ? { lastReadPosition: row.last_read_position } : {}),
     },

@@ -42,13 +42,23 @@ export async function insertThread(db: DbOrTx, thread: { id: string; categoryId:
  * numbers follow the order of commits with no gap and no repeat. Returns null when the thread is
  * gone; `closed` is read under the same lock.
  */
-export async function takeNextPosition(db: DbOrTx, threadId: string, authorId: string): Promise<{ position: number; closed: boolean; lastPostAt: Date } | null> {
-  const row = await sql<{ post_count: number; closed_at: Date | null; last_post_at: Date }>`
+export async function takeNextPosition(db: DbOrTx, threadId: string, authorId: string)
+  : Promise<{ position: number; closed: boolean; archived: boolean; slowModeSeconds: number | null; lastPostAt: Date } | null> {
+  const row = await sql<{ post_count: number; closed_at: Date | null; archived_at: Date | null; slow_mode_seconds: number | null; last_post_at: Date }>`
     UPDATE forum_threads SET post_count = post_count + 1, last_post_at = now(), last_poster_id = ${authorId}
     WHERE id = ${threadId} AND deleted_at IS NULL
-    RETURNING post_count, closed_at, last_post_at`.execute(db);
+    RETURNING post_count, closed_at, archived_at, slow_mode_seconds, last_post_at`.execute(db);
   const first = row.rows[0];
-  return first ? { position: first.post_count, closed: first.closed_at !== null, lastPostAt: first.last_post_at } : null;
+  return first
+    ? { position: first.post_count, closed: first.closed_at !== null, archived: first.archived_at !== null, slowModeSeconds: first.slow_mode_seconds, lastPostAt: first.last_post_at }
+    : null;
+}
+
+/** Whether the member posted in the thread within the last `seconds` (slow mode; forum_posts_thread_author_idx). */
+export async function repliedWithin(db: DbOrTx, threadId: string, authorId: string, seconds: number): Promise<boolean> {
+  const { rows } = await sql`SELECT 1 FROM forum_posts WHERE thread_id = ${threadId} AND author_id = ${authorId}
+    AND created_at > now() - make_interval(secs => ${seconds}) LIMIT 1`.execute(db);
+  return rows.length > 0;
 }
 
 /** The id of the post at this position of the thread, if it exists and is not deleted. */
@@ -109,4 +119,70 @@ export async function logModeration(db: DbOrTx, entry: { actorId: string; action
     id: newId(), actor_id: entry.actorId, action: entry.action, subject_kind: entry.subjectKind, subject_id: entry.subjectId,
     group_id: entry.groupId, reason: entry.reason ?? null, details: JSON.stringify(entry.details ?? {}),
   }).execute();
+}
+
+export async function setThreadArchived(db: DbOrTx, threadId: string, archived: boolean): Promise<void> {
+  await db.updateTable('forum_threads').set({ archived_at: archived ? new Date() : null }).where('id', '=', threadId).execute();
+}
+
+export async function setSlowMode(db: DbOrTx, threadId: string, seconds: number | null): Promise<void> {
+  await db.updateTable('forum_threads').set({ slow_mode_seconds: seconds }).where('id', '=', threadId).execute();
+}
+
+/** Two threads locked in a stable order (no deadlock with a merge the other way); the live ones found. */
+export async function lockThreads(db: DbOrTx, ids: readonly string[]): Promise<Array<{ id: string; post_count: number; category_id: string; group_id: string | null }>> {
+  return db.selectFrom('forum_threads').select(['id', 'post_count', 'category_id', 'group_id']).where('id', 'in', [...ids]).where('deleted_at', 'is', null)
+    .orderBy('id').forUpdate().execute();
+}
+
+export async function moveThread(db: DbOrTx, threadId: string, categoryId: string): Promise<void> {
+  await db.updateTable('forum_threads').set({ category_id: categoryId, pinned: null, pinned_at: null }).where('id', '=', threadId).execute();
+}
+
+/**
+ * Every post of `sourceId` goes to the end of `targetId`, in their order, numbered after its last
+ * post; the source is deleted and points to the target. Returns how many posts moved, how many of
+ * them live.
+ */
+export async function mergeThreads(db: DbOrTx, sourceId: string, targetId: string, targetCount: number): Promise<{ moved: number; live: number }> {
+  const { rows } = await sql<{ moved: number; live: number }>`
+    WITH renumbered AS (
+      SELECT id, row_number() OVER (ORDER BY position) AS n FROM forum_posts WHERE thread_id = ${sourceId}
+    ), moved AS (
+      UPDATE forum_posts p SET thread_id = ${targetId}, position = ${targetCount}::int + r.n
+      FROM renumbered r WHERE p.id = r.id RETURNING p.deleted_at
+    )
+    SELECT count(*)::int AS moved, count(*) FILTER (WHERE deleted_at IS NULL)::int AS live FROM moved`.execute(db);
+  const { moved, live } = rows[0]!;
+  await sql`UPDATE forum_threads t SET post_count = post_count + ${moved},
+      last_post_at = greatest(t.last_post_at, (SELECT max(created_at) FROM forum_posts WHERE thread_id = ${targetId}))
+    WHERE id = ${targetId}`.execute(db);
+  await db.updateTable('forum_threads').set({ deleted_at: new Date(), merged_into: targetId, pinned: null, pinned_at: null }).where('id', '=', sourceId).execute();
+  return { moved, live };
+}
+
+/**
+ * The posts at these numbers leave `sourceId` for a new thread, numbered from 1 in their order; the
+ * new thread's author is the author of its first post. Returns how many moved (live ones apart).
+ */
+export async function splitThread(db: DbOrTx, sourceId: string, positions: readonly number[], newThread: { id: string; categoryId: string; groupId: string | null; title: string })
+  : Promise<{ moved: number; live: number }> {
+  const posts = await db.selectFrom('forum_posts').select(['id', 'author_id', 'created_at', 'deleted_at']).where('thread_id', '=', sourceId)
+    .where('position', 'in', [...positions]).orderBy('position').execute();
+  const first = posts[0]!;
+  const last = posts[posts.length - 1]!;
+  await db.insertInto('forum_threads').values({
+    id: newThread.id, category_id: newThread.categoryId, group_id: newThread.groupId, author_id: first.author_id, title: newThread.title,
+    post_count: posts.length, last_post_at: last.created_at, last_poster_id: last.author_id, created_at: first.created_at,
+  }).execute();
+  await sql`UPDATE forum_posts p SET thread_id = ${newThread.id}, position = r.n
+    FROM (SELECT id, row_number() OVER (ORDER BY position) AS n FROM forum_posts WHERE thread_id = ${sourceId} AND position = ANY(${[...positions]}::int[])) r
+    WHERE p.id = r.id`.execute(db);
+  return { moved: posts.length, live: posts.filter((post) => post.deleted_at === null).length };
+}
+
+/** The thread a merged one went into, if it was merged. */
+export async function mergedInto(db: DbOrTx, threadId: string): Promise<string | null> {
+  const row = await db.selectFrom('forum_threads').select('merged_into').where('id', '=', threadId).where('deleted_at', 'is not', null).executeTakeFirst();
+  return row?.merged_into ?? null;
 }

@@ -13,6 +13,8 @@ import { accessOf, contextOf, type ForumContext } from './scope.ts';
 import { forumPostStatement, threadPageStatement, threadStatement, type ForumPostRow, type ThreadRow } from './statements.ts';
 
 const closedThread = () => new AppError(409, 'thread_closed', 'This thread is closed: it takes no more replies.');
+const archivedThread = () => new AppError(409, 'thread_archived', 'This thread is archived: it can be read, no longer answered.');
+const slowMode = (seconds: number) => new AppError(429, 'slow_mode', `This thread is in slow mode: one reply every ${seconds} seconds per member. Try again in a moment.`);
 
 export function createRepliesService(deps: ForumsDeps) {
   const { db, events } = deps;
@@ -41,6 +43,7 @@ export function createRepliesService(deps: ForumsDeps) {
           ? 'Only the active members of this group may reply in its forum.'
           : 'Replies in this category are kept to its moderators.');
       }
+      if (thread.archived_at !== null) throw archivedThread();
       if (thread.closed_at !== null && !mayModerate) throw closedThread();
       await hitRateLimit(db, deps.rateRules.reply, viewer.id);
       const text = await prepareText(db, body.body);
@@ -51,8 +54,10 @@ export function createRepliesService(deps: ForumsDeps) {
         if (quoteOf === undefined) throw fieldError(400, 'quoteOf', 'invalid_choice', 'The post you quote is not in this thread, or was deleted');
         const next = await q.takeNextPosition(tx, threadId, viewer.id);
         if (!next) throw notFound('This thread');
-        // Closed meanwhile: read under the thread's lock, so no reply slips in after the close.
+        // Closed, archived or slowed meanwhile: read under the thread's lock, so no reply slips past.
+        if (next.archived) throw archivedThread();
         if (next.closed && !mayModerate) throw closedThread();
+        if (next.slowModeSeconds && !mayModerate && await q.repliedWithin(tx, threadId, viewer.id, next.slowModeSeconds)) throw slowMode(next.slowModeSeconds);
         await q.insertReply(tx, { id: postId, threadId, position: next.position, authorId: viewer.id, body: text.body, html: text.html, quoteOf });
         await q.markRead(tx, viewer.id, threadId, next.position);
         return next;

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { Ok } from '@caucus/shared/schemas/common.ts';
 import {
   CategoryParams, CreateCategoryBody, CreateReplyBody, CreateThreadBody, EditForumPostBody, Forum, ForumCategory, ForumPost, ForumPostParams, PinBody,
-  ReadPosition, ReadPositionBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
+  MergeThreadBody, MoveThreadBody, ReadPosition, ReadPositionBody, SlowModeBody, SplitThreadBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
   UpdateCategoryBody, WriteSynthesisBody,
 } from '@caucus/shared/schemas/forums.ts';
 import { LIMITS } from '@caucus/shared/constants.ts';
@@ -14,6 +14,7 @@ import { createCategoriesService } from './categories.ts';
 import { createCategoryActivity } from './category-activity.ts';
 import { createRepliesService } from './replies.ts';
 import { createSynthesesService } from './syntheses.ts';
+import { createThreadToolsService } from './thread-tools.ts';
 import type { ForumRef } from './statements.ts';
 import { createThreadsService } from './threads.ts';
 
@@ -32,6 +33,7 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const threads = createThreadsService(deps);
   const replies = createRepliesService(deps);
   const syntheses = createSynthesesService(deps);
+  const tools = createThreadToolsService(deps);
   const tags = ['forums'];
 
   // The network's forum and each group's are the same routes under two prefixes.
@@ -78,6 +80,18 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/threads/:threadId/pin', { schema: moderation('Unpin a thread (moderators).') }, async (request) => threads.setPinned(requireViewer(request), request.params.threadId, null));
   app.put('/threads/:threadId/close', { schema: moderation('Close a thread: no more replies but from moderators.') }, async (request) => threads.setClosed(requireViewer(request), request.params.threadId, true));
   app.delete('/threads/:threadId/close', { schema: moderation('Reopen a closed thread.') }, async (request) => threads.setClosed(requireViewer(request), request.params.threadId, false));
+  app.put('/threads/:threadId/archive', { schema: moderation('Archive a thread: read-only for everyone, out of its category\'s active list.') }, async (request) => tools.setArchived(requireViewer(request), request.params.threadId, true));
+  app.delete('/threads/:threadId/archive', { schema: moderation('Bring an archived thread back.') }, async (request) => tools.setArchived(requireViewer(request), request.params.threadId, false));
+  app.put('/threads/:threadId/slow-mode', { schema: { ...moderation('Slow mode: each member replies at most once per this many seconds.'), body: SlowModeBody } },
+    async (request) => tools.setSlowMode(requireViewer(request), request.params.threadId, request.body.seconds));
+  app.delete('/threads/:threadId/slow-mode', { schema: moderation('End slow mode.') }, async (request) => tools.setSlowMode(requireViewer(request), request.params.threadId, null));
+  const reshape = (summary: string) => ({ tags, summary, params: ThreadParams, response: { 200: Thread, ...errorResponses(400, 401, 403, 404, 409) } });
+  app.post('/threads/:threadId/move', { schema: { ...reshape('Move a thread to another category of its forum (one you may start threads in).'), body: MoveThreadBody } },
+    async (request) => tools.move(requireViewer(request), request.params.threadId, request.body.categoryId, request.body.reason));
+  app.post('/threads/:threadId/merge', { schema: { ...reshape('Merge this thread into another of its forum: its posts follow the other\'s, its address leads there. Refused when it would show posts to more readers.'), body: MergeThreadBody } },
+    async (request) => tools.merge(requireViewer(request), request.params.threadId, request.body.intoThreadId, request.body.reason));
+  app.post('/threads/:threadId/split', { schema: { ...reshape('Split posts off into a new thread (answers the new thread).'), body: SplitThreadBody } },
+    async (request) => tools.split(requireViewer(request), request.params.threadId, request.body));
 
   app.put('/threads/:threadId/synthesis', {
     schema: { tags, summary: "Write the synthesis of a thread's debate (its forum's moderators): a new version each time, the earlier ones kept.", params: ThreadParams, body: WriteSynthesisBody, response: { 200: Synthesis, ...errorResponses(400, 401, 403, 404) } },

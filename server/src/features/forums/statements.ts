@@ -68,6 +68,7 @@ export interface ThreadSummaryRow {
   sort_key: string;
   pinned: 'category' | 'forum' | null;
   closed_at: Date | null;
+  archived_at: Date | null;
   a_handle: string;
   a_display_name: string;
   a_avatar: ImageRow | null;
@@ -89,9 +90,10 @@ export type CategoryWithScope = ScopeColumns & CategoryRow;
  * recently active first (forum_threads_category_idx), each with its author, last poster and the
  * viewer's reading position.
  */
-export async function threadListStatement(db: DbOrTx, ref: ForumRef, categorySlug: string, viewerId: string | null, after: Keyset | undefined, limit: number)
+export async function threadListStatement(db: DbOrTx, ref: ForumRef, categorySlug: string, viewerId: string | null, after: Keyset | undefined, limit: number, archived = false)
   : Promise<{ category: CategoryWithScope | null; threads: ThreadSummaryRow[] }> {
   const viewer = viewerId ?? NO_ONE;
+  const shelf = archived ? sql`t.archived_at IS NOT NULL` : sql`t.archived_at IS NULL`;
   const older = after ? sql`(t.last_post_at, t.id) < (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql`true`;
   const { rows } = await sql<{ category_row: CategoryWithScope } & Partial<ThreadSummaryRow>>`${sql.raw(PREPARED)}
     WITH s AS MATERIALIZED (${forumScopeSelect(ref, viewer)}),
@@ -102,17 +104,17 @@ export async function threadListStatement(db: DbOrTx, ref: ForumRef, categorySlu
       (SELECT t.id, 'pinned'::text AS part, row_number() OVER (ORDER BY t.pinned = 'forum' DESC, t.pinned_at DESC) AS ord
         FROM cat JOIN forum_threads t ON t.deleted_at IS NULL AND t.pinned IS NOT NULL
           AND (t.category_id = cat.id OR (t.pinned = 'forum' AND t.group_id IS NOT DISTINCT FROM cat.group_id))
-        WHERE ${after === undefined}
+        WHERE ${after === undefined && !archived} AND t.archived_at IS NULL
         ORDER BY t.pinned = 'forum' DESC, t.pinned_at DESC LIMIT 10)
       UNION ALL
       (SELECT p.id, 'page'::text, row_number() OVER (ORDER BY p.last_post_at DESC, p.id DESC) FROM cat CROSS JOIN LATERAL (
         SELECT t.id, t.last_post_at FROM forum_threads t
-        WHERE t.category_id = cat.id AND t.deleted_at IS NULL AND t.pinned IS NULL AND ${older}
+        WHERE t.category_id = cat.id AND t.deleted_at IS NULL AND (t.pinned IS NULL OR t.archived_at IS NOT NULL) AND ${shelf} AND ${older}
         ORDER BY t.last_post_at DESC, t.id DESC LIMIT ${limit + 1}) p)
     )
     SELECT row_to_json(cat) AS category_row, h.* FROM cat LEFT JOIN LATERAL (
       SELECT k.part, k.ord, t.id, t.category_id, t.title, t.author_id, t.created_at, t.post_count, t.last_post_at, t.last_post_at::text AS sort_key,
-        t.pinned, t.closed_at, a.handle AS a_handle, a.display_name AS a_display_name, ${imageColumn('a.avatar_id')} AS a_avatar,
+        t.pinned, t.closed_at, t.archived_at, a.handle AS a_handle, a.display_name AS a_display_name, ${imageColumn('a.avatar_id')} AS a_avatar,
         lp.id AS lp_id, lp.handle AS lp_handle, lp.display_name AS lp_display_name, ${imageColumn('lp.avatar_id')} AS lp_avatar,
         rs.last_read_position, tc.read_access AS t_read_access
       FROM picked k JOIN forum_threads t ON t.id = k.id
@@ -138,6 +140,8 @@ export interface ThreadRow extends ScopeColumns, AccessColumns {
   pinned: 'category' | 'forum' | null;
   closed_at: string | null;
   created_at: string;
+  archived_at: string | null;
+  slow_mode_seconds: number | null;
   c_slug: string;
   c_name: string;
   c_parent_id: string | null;
@@ -150,7 +154,7 @@ export interface ThreadRow extends ScopeColumns, AccessColumns {
 /** `threadId`: a value, or a column of the enclosing query. */
 const threadSelect = (threadId: string | RawBuilder<unknown>, viewer: string) => sql`
   SELECT t.id, t.category_id, t.group_id, t.author_id, t.title, t.post_count, t.last_post_at, t.pinned, t.closed_at, t.created_at,
-    c.slug AS c_slug, c.name AS c_name, c.parent_id AS c_parent_id, c.read_access, c.start_access, c.reply_access,
+    t.archived_at, t.slow_mode_seconds, c.slug AS c_slug, c.name AS c_name, c.parent_id AS c_parent_id, c.read_access, c.start_access, c.reply_access,
     g.slug AS g_slug, g.name AS g_name, g.visibility AS g_visibility, gm.state AS gm_state, gm.role AS gm_role,
     coalesce(rs.last_read_position, 0) AS last_read_position,
     a.handle AS a_handle, a.display_name AS a_display_name, ${imageColumn('a.avatar_id')} AS a_avatar

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementCounter } from '../../testing/statement-counter.ts';
+import { apiCalls } from '../../testing/api-calls.ts';
 import { createMember, createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { insertGroup, setMembership, type TestMember } from '../../testing/wall-fixtures.ts';
 
@@ -18,13 +19,7 @@ let group: { id: string; slug: string };
 let forum: string;
 let thread: string;
 
-const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, as: string | null, payload?: Record<string, unknown>) =>
-  t.request({ method, url: `/api/v1${url}`, as, ...(payload ? { payload } : {}) });
-async function ok<T = Record<string, unknown>>(response: Promise<{ statusCode: number; body: string; json(): unknown }>, status = 200): Promise<T> {
-  const answer = await response;
-  expect(answer.statusCode, answer.body.slice(0, 300)).toBe(status);
-  return answer.json() as T;
-}
+const { api, ok } = apiCalls(() => t);
 const count = async (table: 'forum_syntheses' | 'forum_synthesis_sources') => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.db.db)).rows[0]!.n;
 
 beforeAll(async () => {

@@ -42,7 +42,7 @@ export function createThreadsService(deps: ForumsDeps) {
     async listThreads(viewer: MaybeViewer, ref: ForumRef, categorySlug: string, query: ThreadListQuery): Promise<ThreadList> {
       const after = query.cursor ? decodeCursor(query.cursor, 'timestamp') : undefined;
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const loaded = await threadListStatement(db, ref, categorySlug, viewer?.id ?? null, after, limit);
+      const loaded = await threadListStatement(db, ref, categorySlug, viewer?.id ?? null, after, limit, query.archived ?? false);
       const forum = visibleForum(viewer, loaded.category ? contextOf(loaded.category) : undefined, 'This category');
       assertReadableForum(viewer, forum);
       const category = loaded.category!;
@@ -92,7 +92,10 @@ export function createThreadsService(deps: ForumsDeps) {
       const limit = query.limit ?? LIMITS.threadPageSize;
       // "Jump to post N" is the page that holds it: pages start after multiples of the page size.
       const after = query.at !== undefined ? Math.floor((query.at - 1) / limit) * limit : (query.after ?? 0);
-      const loaded = await threadPageStatement(db, threadId, viewer?.id ?? null, after, limit);
+      let loaded = await threadPageStatement(db, threadId, viewer?.id ?? null, after, limit);
+      // A merged thread's address leads to the thread it went into (whose id the answer carries).
+      const mergedInto = loaded.thread ? null : await q.mergedInto(db, threadId);
+      if (mergedInto) loaded = await threadPageStatement(db, mergedInto, viewer?.id ?? null, after, limit);
       const { row, forum } = readableThread(viewer, loaded.thread);
       const posts = loaded.posts.slice(0, limit);
       const last = posts[posts.length - 1];
