@@ -338,6 +338,7 @@ export interface ForumSynthesesTable {
   body: string;
   body_html: string;
   created_at: Timestamp;
+  hashtags: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ForumSynthesisSourcesTable {

@@ -268,6 +268,9 @@ export function canMoveThreadTo(viewer: MaybeViewer, subject: ForumSubject, targ
 /** Whether posts readable at `from` would be shown to more readers at `to` (a merge or a split that would expose them). */
 export const widensReaders = (from: ForumAccessLevel, to: ForumAccessLevel): boolean => LEVEL_RANK[to] < LEVEL_RANK[from];
 
+/** The campaign team's view of every forum's syntheses (each still shown only where they may read it): network moderators and up. */
+export const canReviewSyntheses = (viewer: MaybeViewer): boolean => isMember(viewer) && isNetworkModerator(viewer);
+
 /** "This synthesis represents the debate": the forum's participants who may read the thread. */
 export function canEndorseSynthesis(viewer: MaybeViewer, subject: ForumSubject, access: CategoryAccessSubject): boolean {
   return mayWriteAt(viewer, subject, access, 'members');

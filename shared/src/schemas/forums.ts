@@ -206,6 +206,36 @@ export const SynthesisList = Type.Object({
 });
 export type SynthesisList = Static<typeof SynthesisList>;
 
+const synthesisFilters = {
+  region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$', description: 'A region\'s INSEE code: its groups\' forums.' })),
+  department: Type.Optional(Type.String({ pattern: '^[0-9][0-9AB][0-9]?$', description: 'A department\'s code.' })),
+  commune: Type.Optional(Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$', description: 'A commune\'s INSEE code.' })),
+  national: Type.Optional(Type.Boolean({ description: 'Only the network forum\'s syntheses.' })),
+  theme: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.hashtagMax, description: 'A hashtag of the synthesis (without #), or the address of its category.' })),
+};
+
+export const SynthesisReviewQuery = Type.Object({ ...synthesisFilters, cursor: Type.Optional(Cursor), limit: Type.Optional(PageLimit) }, { additionalProperties: false });
+export type SynthesisReviewQuery = Static<typeof SynthesisReviewQuery>;
+
+export const SynthesisExportQuery = Type.Object({
+  ...synthesisFilters,
+  format: Type.Union([Type.Literal('markdown'), Type.Literal('html')], { description: '`markdown`, or `html`: one page ready to print to PDF.' }),
+  lang: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')])),
+}, { additionalProperties: false });
+export type SynthesisExportQuery = Static<typeof SynthesisExportQuery>;
+
+/** One synthesis as the campaign team reads it: where it comes from (forum, territory, category) and what it says. */
+export const ReviewedSynthesis = Type.Object({
+  scope: ForumScope,
+  territory: Type.Union([Type.Object({ kind: Type.String(), code: Type.String(), name: Type.String(), departmentCode: Type.Union([Type.String(), Type.Null()]), regionCode: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  thread: Type.Object({ id: Uuid, title: Type.String(), category: Type.Object({ id: Uuid, slug: Type.String(), name: Type.String() }), postCount: Type.Integer() }),
+  synthesis: Synthesis,
+  hashtags: Type.Array(Type.String()),
+});
+export type ReviewedSynthesis = Static<typeof ReviewedSynthesis>;
+export const SynthesisReview = Type.Object({ syntheses: Type.Array(ReviewedSynthesis), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export type SynthesisReview = Static<typeof SynthesisReview>;
+
 export const ThreadPage = Type.Object({
   thread: Thread,
   /** "Synthèse des débats", shown above the thread: its current version. */

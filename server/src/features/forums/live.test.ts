@@ -33,11 +33,17 @@ async function open(who: TestMember): Promise<Socket> {
   return socket;
 }
 
-/** The forum events a member's socket received since the last call. */
-async function drain(who: TestMember, waitMs = 250): Promise<Array<{ event: string; payload: unknown }>> {
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
+/**
+ * The forum events a member's socket received since the last call: waits for `expected` of them
+ * (a loaded machine delivers late), or `waitMs` when none is expected.
+ */
+async function drain(who: TestMember, waitMs = 250, expected = 0): Promise<Array<{ event: string; payload: unknown }>> {
   const log = received.get(who.id)!;
-  const events = log.filter((e) => e.event.startsWith('forum.'));
+  const forumEvents = () => log.filter((e) => e.event.startsWith('forum.'));
+  const deadline = Date.now() + 5000;
+  while (expected > 0 && forumEvents().length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  const events = forumEvents();
   log.length = 0;
   return events;
 }
@@ -73,7 +79,7 @@ describe('a private group’s forum, live', () => {
     const reply = await api('POST', `/threads/${thread}/posts`, organizer, { body: 'Liste commune au premier tour' }, 201);
     await api('PATCH', `/forum-posts/${reply.id}`, organizer, { body: 'Liste commune dès le premier tour' });
     await api('DELETE', `/forum-posts/${reply.id}`, organizer);
-    const events = await drain(member);
+    const events = await drain(member, 100, 3);
     expect(events.map((e) => e.event)).toEqual(['forum.post.created', 'forum.post.updated', 'forum.post.deleted']);
     expect(events[0]!.payload).toMatchObject({ threadId: thread, postCount: 2, post: { id: reply.id, position: 2, bodyHtml: expect.stringContaining('premier tour') } });
     expect((events[0]!.payload as { post: { viewer?: unknown } }).post.viewer).toBeUndefined();

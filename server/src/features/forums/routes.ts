@@ -3,11 +3,12 @@ import { Type } from 'typebox';
 import { Ok } from '@caucus/shared/schemas/common.ts';
 import {
   CategoryParams, CreateCategoryBody, CreateReplyBody, CreateThreadBody, EditForumPostBody, Forum, ForumCategory, ForumPost, ForumPostParams, PinBody,
-  MergeThreadBody, MoveThreadBody, ReadPosition, ReadPositionBody, SlowModeBody, SplitThreadBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
+  MergeThreadBody, MoveThreadBody, ReadPosition, SynthesisExportQuery, SynthesisReview, SynthesisReviewQuery, ReadPositionBody, SlowModeBody, SplitThreadBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
   UpdateCategoryBody, WriteSynthesisBody,
 } from '@caucus/shared/schemas/forums.ts';
 import { LIMITS } from '@caucus/shared/constants.ts';
 import { requireViewer } from '#core/auth.ts';
+import { getSettings } from '#core/settings.ts';
 import { RATE_RULES } from '#core/rate-limit.ts';
 import { errorResponses } from '#core/route-schemas.ts';
 import { createCategoriesService } from './categories.ts';
@@ -15,6 +16,8 @@ import { createCategoryActivity } from './category-activity.ts';
 import { createRepliesService } from './replies.ts';
 import { createSynthesesService } from './syntheses.ts';
 import { createThreadToolsService } from './thread-tools.ts';
+import { EXPORT_MAX, exportHtml, exportMarkdown } from './synthesis-export.ts';
+import { createSynthesisReviewService } from './synthesis-review.ts';
 import type { ForumRef } from './statements.ts';
 import { createThreadsService } from './threads.ts';
 
@@ -34,6 +37,7 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const replies = createRepliesService(deps);
   const syntheses = createSynthesesService(deps);
   const tools = createThreadToolsService(deps);
+  const review = createSynthesisReviewService(deps);
   const tags = ['forums'];
 
   // The network's forum and each group's are the same routes under two prefixes.
@@ -104,6 +108,22 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => syntheses.endorse(requireViewer(request), request.params.threadId, true));
   app.delete('/threads/:threadId/synthesis/endorsement', { schema: endorsement('Take back my endorsement.') },
     async (request) => syntheses.endorse(requireViewer(request), request.params.threadId, false));
+
+  app.get('/syntheses', {
+    schema: { tags, summary: "The campaign team's view: every forum's syntheses, newest first, by territory and theme (network moderators and admins).", querystring: SynthesisReviewQuery, response: { 200: SynthesisReview, ...errorResponses(400, 401, 403) } },
+  }, async (request) => review.review(requireViewer(request), request.query));
+  app.get('/syntheses/export', {
+    schema: { tags, summary: `The same syntheses as one document: Markdown, or HTML ready to print to PDF (at most ${EXPORT_MAX}).`, querystring: SynthesisExportQuery, produces: ['text/markdown', 'text/html'], response: { 200: Type.String({ description: 'The document.' }), ...errorResponses(400, 401, 403) } },
+  }, async (request, reply) => {
+    const { format, lang = 'fr', ...filters } = request.query;
+    const entries = await review.all(requireViewer(request), filters, EXPORT_MAX);
+    const network = (await getSettings(app.db)).name;
+    const stamp = new Date().toISOString().slice(0, 10);
+    const [body, type, extension] = format === 'html'
+      ? [exportHtml(entries, filters, network, app.config.publicUrl, lang), 'text/html; charset=utf-8', 'html']
+      : [exportMarkdown(entries, filters, network, app.config.publicUrl, lang), 'text/markdown; charset=utf-8', 'md'];
+    return reply.type(type).header('content-disposition', `attachment; filename="syntheses-${stamp}.${extension}"`).header('cache-control', 'no-store').send(body);
+  });
 
   app.patch('/forum-posts/:postId', {
     schema: { tags, summary: 'Edit my post; the text before is kept for moderators.', params: ForumPostParams, body: EditForumPostBody, response: { 200: ForumPost, ...errorResponses(400, 401, 403, 404) } },

@@ -66,7 +66,9 @@ export function createSynthesesService(deps: ForumsDeps) {
         const version = Number(last?.version ?? 0) + 1;
         await tx.updateTable('forum_syntheses').set({ current: false }).where('thread_id', '=', threadId).where('current', '=', true).execute();
         const id = newId();
-        await tx.insertInto('forum_syntheses').values({ id, thread_id: threadId, group_id: forum.groupId, version, author_id: viewer.id, body: text.body, body_html: text.html }).execute();
+        await tx.insertInto('forum_syntheses').values({
+          id, thread_id: threadId, group_id: forum.groupId, version, author_id: viewer.id, body: text.body, body_html: text.html, hashtags: text.hashtags,
+        }).execute();
         if (found.size > 0) await tx.insertInto('forum_synthesis_sources').values([...found.values()].map((postId) => ({ synthesis_id: id, post_id: postId }))).execute();
         await q.logModeration(tx, { actorId: viewer.id, action: 'synthesis.write', subjectKind: 'thread', subjectId: threadId, groupId: forum.groupId, details: { version } });
       });
