@@ -36,6 +36,13 @@ export type ReactionKind = (typeof REACTION_KINDS)[number];
 export const FORUM_ACCESS_LEVELS = ['members', 'moderators', 'organizers'] as const;
 export type ForumAccessLevel = (typeof FORUM_ACCESS_LEVELS)[number];
 
+/**
+ * How a member follows a thread: `watching` (told of every reply; a thread's author starts there),
+ * `tracking` (unread counts on lists; where replying puts you), `normal`, `muted` (out of the lists).
+ */
+export const THREAD_LEVELS = ['watching', 'tracking', 'normal', 'muted'] as const;
+export type ThreadLevel = (typeof THREAD_LEVELS)[number];
+
 export const NOTIFICATION_KINDS = ['mention', 'comment', 'reply', 'reaction', 'join_request', 'request_approved', 'invitation'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -352,6 +352,12 @@ export interface ForumSynthesisEndorsementsTable {
   created_at: Timestamp;
 }
 
+export interface ForumBookmarksTable {
+  member_id: string;
+  post_id: string;
+  created_at: Timestamp;
+}
+
 export interface ModerationLogTable {
   id: string;
   actor_id: Nullable<string>;
@@ -398,6 +404,7 @@ export interface Database {
   forum_syntheses: ForumSynthesesTable;
   forum_synthesis_sources: ForumSynthesisSourcesTable;
   forum_synthesis_endorsements: ForumSynthesisEndorsementsTable;
+  forum_bookmarks: ForumBookmarksTable;
 }
 
 export type MemberRow = Selectable<MembersTable>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { FORUM_ACCESS_LEVELS, LIMITS } from '../constants.ts';
+import { FORUM_ACCESS_LEVELS, LIMITS, THREAD_LEVELS } from '../constants.ts';
 import { Cursor, PageLimit, Timestamp, Uuid } from './common.ts';
 import { Author, ReactionCounts } from './posts.ts';
 
@@ -65,6 +65,12 @@ export const UpdateCategoryBody = Type.Object({
 }, { additionalProperties: false, minProperties: 1 });
 export type UpdateCategoryBody = Static<typeof UpdateCategoryBody>;
 
+export const ThreadLevel = Type.Enum(THREAD_LEVELS, {
+  description: '`watching`: told of every reply; `tracking`: unread counts on lists; `normal`; `muted`: out of the lists.',
+});
+export const ThreadLevelBody = Type.Object({ level: ThreadLevel }, { additionalProperties: false });
+export const ThreadLevelState = Type.Object({ level: ThreadLevel });
+
 export const CategoryParams = Type.Object({ categoryId: Uuid });
 export const ThreadParams = Type.Object({ threadId: Uuid });
 export const ForumPostParams = Type.Object({ postId: Uuid });
@@ -123,6 +129,7 @@ export const ForumPost = Type.Object({
   viewer: Type.Optional(Type.Object({
     canEdit: Type.Boolean(),
     canDelete: Type.Boolean(),
+    bookmarked: Type.Boolean(),
     /** The raw Markdown, for the author's edit form. */
     body: Type.Optional(Type.String()),
   })),
@@ -149,6 +156,8 @@ export const Thread = Type.Object({
     canModerate: Type.Boolean({ description: 'Pin, close and reopen the thread, delete any post, write its synthesis.' }),
     /** Signed in: the last post read before this answer (0: first visit). */
     lastReadPosition: Type.Optional(Type.Integer()),
+    /** Signed in: how they follow the thread. */
+    level: Type.Optional(ThreadLevel),
   }),
 });
 export type Thread = Static<typeof Thread>;
@@ -277,3 +286,10 @@ export const SplitThreadBody = Type.Object({
 export type SplitThreadBody = Static<typeof SplitThreadBody>;
 
 export const PinBody = Type.Object({ where: Type.Union([Type.Literal('category'), Type.Literal('forum')]) }, { additionalProperties: false });
+
+/** A member's bookmarks, newest first: each post with its thread. */
+export const BookmarkList = Type.Object({
+  bookmarks: Type.Array(Type.Object({ bookmarkedAt: Timestamp, thread: Type.Object({ id: Uuid, title: Type.String() }), post: ForumPost })),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type BookmarkList = Static<typeof BookmarkList>;

@@ -73,7 +73,7 @@ export function presentThread(row: ThreadRow, forum: ForumContext, viewer: Maybe
     viewer: {
       canReply: row.archived_at === null && canReplyInThread(viewer, forum.subject, access, { closed: row.closed_at !== null }),
       canModerate: canModerateForum(viewer, forum.subject),
-      ...(viewer ? { lastReadPosition: row.last_read_position } : {}),
+      ...(viewer ? { lastReadPosition: row.last_read_position, level: row.level ?? 'normal' } : {}),
     },
   };
 }
@@ -118,6 +118,7 @@ export function presentForumPostFor(row: ForumPostRow, forum: ForumContext, view
     viewer: {
       canEdit,
       canDelete: !post.deleted && canDeleteForumPost(viewer, row.author_id, forum.subject),
+      bookmarked: row.bookmarked,
       ...(canEdit ? { body: row.body } : {}),
     },
   };

@@ -34,7 +34,7 @@ export async function insertThread(db: DbOrTx, thread: { id: string; categoryId:
     id: thread.id, category_id: thread.categoryId, group_id: thread.groupId, author_id: thread.authorId, title: thread.title, last_poster_id: thread.authorId,
   }).execute();
   await db.insertInto('forum_posts').values({ id: post.id, thread_id: thread.id, position: 1, author_id: thread.authorId, body: post.body, body_html: post.html }).execute();
-  await markRead(db, thread.authorId, thread.id, 1);
+  await markRead(db, thread.authorId, thread.id, 1, 'watching');
 }
 
 /**
@@ -73,14 +73,25 @@ export async function insertReply(db: DbOrTx, reply: { id: string; threadId: str
   }).execute();
 }
 
-/** Moves a member's reading position forward (never back), up to the thread's last post. */
-export async function markRead(db: DbOrTx, memberId: string, threadId: string, position: number): Promise<number> {
+/**
+ * Moves a member's reading position forward (never back), up to the thread's last post; `level`
+ * sets how they follow the thread unless they chose already (a new thread's author watches it,
+ * a replier tracks it).
+ */
+export async function markRead(db: DbOrTx, memberId: string, threadId: string, position: number, level: 'watching' | 'tracking' | null = null): Promise<number> {
   const { rows } = await sql<{ last_read_position: number }>`
-    INSERT INTO forum_read_state AS rs (member_id, thread_id, last_read_position)
-    SELECT ${memberId}, t.id, least(${position}::int, t.post_count) FROM forum_threads t WHERE t.id = ${threadId}
-    ON CONFLICT (member_id, thread_id) DO UPDATE SET last_read_position = greatest(rs.last_read_position, excluded.last_read_position), updated_at = now()
+    INSERT INTO forum_read_state AS rs (member_id, thread_id, last_read_position, level)
+    SELECT ${memberId}, t.id, least(${position}::int, t.post_count), ${level}::text FROM forum_threads t WHERE t.id = ${threadId}
+    ON CONFLICT (member_id, thread_id) DO UPDATE SET last_read_position = greatest(rs.last_read_position, excluded.last_read_position),
+      level = coalesce(rs.level, excluded.level), updated_at = now()
     RETURNING last_read_position`.execute(db);
   return rows[0]?.last_read_position ?? 0;
+}
+
+/** How a member follows a thread; `normal` is no level at all. */
+export async function setThreadLevel(db: DbOrTx, memberId: string, threadId: string, level: 'watching' | 'tracking' | 'muted' | null): Promise<void> {
+  await sql`INSERT INTO forum_read_state AS rs (member_id, thread_id, level) VALUES (${memberId}, ${threadId}, ${level})
+    ON CONFLICT (member_id, thread_id) DO UPDATE SET level = excluded.level, updated_at = now()`.execute(db);
 }
 
 /** A post's text before an edit, kept for moderators, and the post with its new text. */

@@ -59,7 +59,7 @@ export function createRepliesService(deps: ForumsDeps) {
         if (next.closed && !mayModerate) throw closedThread();
         if (next.slowModeSeconds && !mayModerate && await q.repliedWithin(tx, threadId, viewer.id, next.slowModeSeconds)) throw slowMode(next.slowModeSeconds);
         await q.insertReply(tx, { id: postId, threadId, position: next.position, authorId: viewer.id, body: text.body, html: text.html, quoteOf });
-        await q.markRead(tx, viewer.id, threadId, next.position);
+        await q.markRead(tx, viewer.id, threadId, next.position, 'tracking');
         return next;
       });
       await deps.categoryActivity.record(thread.category_id, { threads: 0, posts: 1 });

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { Ok } from '@caucus/shared/schemas/common.ts';
 import {
   CategoryParams, CreateCategoryBody, CreateReplyBody, CreateThreadBody, EditForumPostBody, Forum, ForumCategory, ForumPost, ForumPostParams, PinBody,
-  MergeThreadBody, MoveThreadBody, ReadPosition, SynthesisExportQuery, SynthesisReview, SynthesisReviewQuery, ReadPositionBody, SlowModeBody, SplitThreadBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
+  BookmarkList, MergeThreadBody, MoveThreadBody, ThreadLevelBody, ThreadLevelState, ReadPosition, SynthesisExportQuery, SynthesisReview, SynthesisReviewQuery, ReadPositionBody, SlowModeBody, SplitThreadBody, Synthesis, SynthesisHistory, SynthesisList, Thread, ThreadList, ThreadListQuery, ThreadPage, ThreadPageQuery, ThreadParams,
   UpdateCategoryBody, WriteSynthesisBody,
 } from '@caucus/shared/schemas/forums.ts';
 import { LIMITS } from '@caucus/shared/constants.ts';
@@ -11,6 +11,7 @@ import { requireViewer } from '#core/auth.ts';
 import { getSettings } from '#core/settings.ts';
 import { RATE_RULES } from '#core/rate-limit.ts';
 import { errorResponses } from '#core/route-schemas.ts';
+import { createFollowingService } from './following.ts';
 import { createCategoriesService } from './categories.ts';
 import { createCategoryActivity } from './category-activity.ts';
 import { createRepliesService } from './replies.ts';
@@ -38,6 +39,7 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const syntheses = createSynthesesService(deps);
   const tools = createThreadToolsService(deps);
   const review = createSynthesisReviewService(deps);
+  const following = createFollowingService(deps);
   const tags = ['forums'];
 
   // The network's forum and each group's are the same routes under two prefixes.
@@ -124,6 +126,22 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
       : [exportMarkdown(entries, filters, network, app.config.publicUrl, lang), 'text/markdown; charset=utf-8', 'md'];
     return reply.type(type).header('content-disposition', `attachment; filename="syntheses-${stamp}.${extension}"`).header('cache-control', 'no-store').send(body);
   });
+
+  app.put('/threads/:threadId/level', {
+    schema: { tags, summary: 'How I follow a thread: watching (told of every reply), tracking (unread counts), normal, or muted (out of the lists).', params: ThreadParams, body: ThreadLevelBody, response: { 200: ThreadLevelState, ...errorResponses(400, 401, 404) } },
+  }, async (request) => following.setLevel(requireViewer(request), request.params.threadId, request.body.level));
+  const bookmark = (summary: string) => ({ tags, summary, params: ForumPostParams, response: { 200: Ok, ...errorResponses(401, 404) } });
+  app.put('/forum-posts/:postId/bookmark', { schema: bookmark('Bookmark a forum post.') }, async (request) => {
+    await following.setBookmark(requireViewer(request), request.params.postId, true);
+    return { ok: true as const };
+  });
+  app.delete('/forum-posts/:postId/bookmark', { schema: bookmark('Take a bookmark away.') }, async (request) => {
+    await following.setBookmark(requireViewer(request), request.params.postId, false);
+    return { ok: true as const };
+  });
+  app.get('/me/bookmarks', {
+    schema: { tags, summary: 'My bookmarked forum posts, newest first (those I may still read).', querystring: ThreadListQuery, response: { 200: BookmarkList, ...errorResponses(400, 401) } },
+  }, async (request) => following.bookmarks(requireViewer(request), request.query));
 
   app.patch('/forum-posts/:postId', {
     schema: { tags, summary: 'Edit my post; the text before is kept for moderators.', params: ForumPostParams, body: EditForumPostBody, response: { 200: ForumPost, ...errorResponses(400, 401, 403, 404) } },

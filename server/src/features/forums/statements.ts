@@ -41,7 +41,7 @@ const categoryColumns = (viewer: string | null) => sql`c.id, c.parent_id, c.slug
     SELECT count(*)::int FROM forum_threads t
     LEFT JOIN forum_read_state rs ON rs.thread_id = t.id AND rs.member_id = ${viewer ?? NO_ONE}::uuid
     WHERE t.category_id = c.id AND t.deleted_at IS NULL AND t.last_post_at > now() - make_interval(days => ${UNREAD_WINDOW_DAYS})
-      AND t.post_count > coalesce(rs.last_read_position, 0)
+      AND t.post_count > coalesce(rs.last_read_position, 0) AND rs.level IS DISTINCT FROM 'muted'
   ) END AS unread_threads`;
 
 /** A forum and its categories: no row when the group does not exist; one row of nulls beside the scope when it has no category. */
@@ -110,6 +110,7 @@ export async function threadListStatement(db: DbOrTx, ref: ForumRef, categorySlu
       (SELECT p.id, 'page'::text, row_number() OVER (ORDER BY p.last_post_at DESC, p.id DESC) FROM cat CROSS JOIN LATERAL (
         SELECT t.id, t.last_post_at FROM forum_threads t
         WHERE t.category_id = cat.id AND t.deleted_at IS NULL AND (t.pinned IS NULL OR t.archived_at IS NOT NULL) AND ${shelf} AND ${older}
+          AND NOT EXISTS (SELECT 1 FROM forum_read_state m WHERE m.thread_id = t.id AND m.member_id = ${viewer}::uuid AND m.level = 'muted')
         ORDER BY t.last_post_at DESC, t.id DESC LIMIT ${limit + 1}) p)
     )
     SELECT row_to_json(cat) AS category_row, h.* FROM cat LEFT JOIN LATERAL (
@@ -146,6 +147,7 @@ export interface ThreadRow extends ScopeColumns, AccessColumns {
   c_name: string;
   c_parent_id: string | null;
   last_read_position: number;
+  level: 'watching' | 'tracking' | 'muted' | null;
   a_handle: string;
   a_display_name: string;
   a_avatar: ImageRow | null;
@@ -156,7 +158,7 @@ const threadSelect = (threadId: string | RawBuilder<unknown>, viewer: string) =>
   SELECT t.id, t.category_id, t.group_id, t.author_id, t.title, t.post_count, t.last_post_at, t.pinned, t.closed_at, t.created_at,
     t.archived_at, t.slow_mode_seconds, c.slug AS c_slug, c.name AS c_name, c.parent_id AS c_parent_id, c.read_access, c.start_access, c.reply_access,
     g.slug AS g_slug, g.name AS g_name, g.visibility AS g_visibility, gm.state AS gm_state, gm.role AS gm_role,
-    coalesce(rs.last_read_position, 0) AS last_read_position,
+    coalesce(rs.last_read_position, 0) AS last_read_position, rs.level,
     a.handle AS a_handle, a.display_name AS a_display_name, ${imageColumn('a.avatar_id')} AS a_avatar
   FROM forum_threads t
   JOIN forum_categories c ON c.id = t.category_id
@@ -188,6 +190,7 @@ export interface ForumPostRow {
   qa_display_name: string | null;
   reactions: ReactionCounts | null;
   mine: ReactionKind | null;
+  bookmarked: boolean;
 }
 
 /** Each forum post with its author, the post it quotes (and its author), its reactions and the viewer's own. */
@@ -197,7 +200,8 @@ const postHydration = (viewer: string) => sql`
   q.id AS q_id, q.position AS q_position, left(q.body_html, 2000) AS q_html, q.deleted_at IS NOT NULL AS q_deleted,
   qa.id AS qa_id, qa.handle AS qa_handle, qa.display_name AS qa_display_name,
   (SELECT json_object_agg(rc.kind, rc.n) FROM (SELECT r.kind, count(*)::int AS n FROM forum_reactions r WHERE r.post_id = p.id GROUP BY r.kind) rc) AS reactions,
-  (SELECT r.kind FROM forum_reactions r WHERE r.post_id = p.id AND r.member_id = ${viewer}::uuid) AS mine`;
+  (SELECT r.kind FROM forum_reactions r WHERE r.post_id = p.id AND r.member_id = ${viewer}::uuid) AS mine,
+  EXISTS (SELECT 1 FROM forum_bookmarks b WHERE b.member_id = ${viewer}::uuid AND b.post_id = p.id) AS bookmarked`;
 
 const postJoins = sql`JOIN members a ON a.id = p.author_id
   LEFT JOIN forum_posts q ON q.id = p.quote_of
@@ -237,4 +241,24 @@ export async function forumPostStatement(db: DbOrTx, postId: string, viewerId: s
     WHERE p.id = ${postId}::uuid`.execute(db);
   const row = rows[0];
   return row && { thread: row.thread_row, post: row };
+}
+
+export interface BookmarkRow extends ForumPostRow {
+  thread_row: ThreadRow;
+  bookmarked_at: Date;
+  sort_key: string;
+}
+
+/** A member's bookmarked posts, newest first (forum_bookmarks_recent_idx), each with its thread; posts of deleted threads drop out. */
+export async function bookmarksStatement(db: DbOrTx, viewerId: string, after: Keyset | undefined, limit: number): Promise<BookmarkRow[]> {
+  const older = after ? sql`(b.created_at, b.post_id) < (${after.sortKey}::timestamptz, ${after.id}::uuid)` : sql`true`;
+  const { rows } = await sql<BookmarkRow>`${sql.raw(PREPARED)}
+    SELECT row_to_json(th) AS thread_row, b.created_at AS bookmarked_at, b.created_at::text AS sort_key, ${postHydration(viewerId)}
+    FROM (SELECT b.post_id, b.created_at FROM forum_bookmarks b WHERE b.member_id = ${viewerId}::uuid AND ${older}
+          ORDER BY b.created_at DESC, b.post_id DESC LIMIT ${limit + 1}) b
+    JOIN forum_posts p ON p.id = b.post_id
+    ${postJoins}
+    CROSS JOIN LATERAL (${threadSelect(sql`p.thread_id`, viewerId)}) th
+    ORDER BY b.created_at DESC, b.post_id DESC`.execute(db);
+  return rows;
 }
