@@ -20,6 +20,7 @@ const USAGE = `Usage: caucus <command>
                                 add N generated members, G groups (default N × 3 %) with
                                 memberships and follows, and P posts (default N × 50), for benchmarks
   seed --posts P                add P more posts to the scale groups
+  seed --forums T [--replies R] add forums to the scale groups: T threads, R replies (default 10 × T)
 
 On the embedded database (no DATABASE_URL), DATA_DIR/db belongs to one process at a time:
 while \`caucus serve\` runs, create-admin and migrate go through it; the other commands wait for a stop.
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'seed': {
-      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, scale: { type: 'string' }, groups: { type: 'string' }, posts: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, scale: { type: 'string' }, groups: { type: 'string' }, posts: { type: 'string' }, forums: { type: 'string' }, replies: { type: 'string' } } });
       // Loaded once the database is ours: a refusal (the server holds it) comes at once.
       const seed = () => import('./features/seed/seed.ts');
       const whole = (value: string | undefined, name: string, fallback: number): number => {
@@ -87,7 +88,12 @@ async function main(argv: string[]): Promise<void> {
       } else if (values.posts) {
         const posts = whole(values.posts, '--posts', 0);
         await withDatabase(config, 'seed', async (db) => console.log(await (await seed()).seedMorePosts(db, posts)));
-      } else throw new UsageError('seed needs --demo, --scale N or --posts P.');
+      } else if (values.forums) {
+        const threads = whole(values.forums, '--forums', 0);
+        if (threads < 1) throw new UsageError('seed --forums takes a positive whole number of threads.');
+        const replies = whole(values.replies, '--replies', threads * 10);
+        await withDatabase(config, 'seed', async (db) => console.log(await (await import('./features/seed/scale-forums.ts')).seedScaleForums(db, threads, replies)));
+      } else throw new UsageError('seed needs --demo, --scale N, --posts P or --forums T.');
       return;
     }
     default:

@@ -11,6 +11,10 @@
 //   GET  /ceiling/groups/:slug/posts?member=    the group's 20 newest posts, same hydration.
 //   GET  /ceiling/profiles/:handle/posts?member= the member's profile-wall 20 newest posts, same hydration.
 //   POST /ceiling/post/:groupId                 a bare INSERT of a post: the least a post creation can cost.
+//   GET  /ceiling/threads/:id?member=&after=    a page of a thread: its 20 posts after a position, each with
+//        its author, the post it quotes, its reactions and the member's own, beside the thread row.
+//   GET  /ceiling/groups/:slug/forum?member=    a group forum's categories with the member's unread threads.
+//   POST /ceiling/reply/:threadId               a reply in one statement: the thread's next number and the INSERT.
 import Fastify from 'fastify';
 import pg from 'pg';
 
@@ -91,6 +95,51 @@ app.post<{ Params: { groupId: string }; Body: { body: string } }>('/ceiling/post
      SELECT gen_random_uuid(), member_id, 'group', $1, $2, $2 FROM group_members WHERE group_id = $1 AND state = 'active' LIMIT 1
      RETURNING id, created_at`,
     [request.params.groupId, request.body.body],
+  );
+  return reply.status(201).send(rows[0]);
+});
+
+const THREAD_PAGE = `
+  SELECT row_to_json(t) AS thread, p.id, p.position, p.body_html, p.created_at, p.edited_at, p.deleted_at,
+    a.id AS author_id, a.handle, a.display_name, q.position AS quote_position, qa.display_name AS quote_author, left(q.body_html, 200) AS quote_html,
+    (SELECT json_object_agg(kind, n) FROM (SELECT kind, count(*)::int AS n FROM forum_reactions r WHERE r.post_id = p.id GROUP BY kind) k) AS reactions,
+    (SELECT kind FROM forum_reactions r WHERE r.post_id = p.id AND r.member_id = $1) AS mine
+  FROM (SELECT id, title, post_count, last_post_at, closed_at FROM forum_threads WHERE id = $2 AND deleted_at IS NULL) t
+  JOIN forum_posts p ON p.thread_id = t.id AND p.position > $3
+  JOIN members a ON a.id = p.author_id
+  LEFT JOIN forum_posts q ON q.id = p.quote_of LEFT JOIN members qa ON qa.id = q.author_id
+  ORDER BY p.position LIMIT ${PAGE}`;
+
+app.get<{ Params: { id: string }; Querystring: { member: string; after?: string } }>('/ceiling/threads/:id', async (request) => {
+  const { rows } = await pool.query({ name: 'thread_page', text: THREAD_PAGE, values: [request.query.member, request.params.id, Number(request.query.after ?? 0)] });
+  return {
+    thread: rows[0]?.thread ?? null,
+    posts: rows.map((row) => ({
+      id: row.id, position: row.position, bodyHtml: row.body_html, createdAt: row.created_at, editedAt: row.edited_at, deleted: row.deleted_at !== null,
+      author: { id: row.author_id, handle: row.handle, displayName: row.display_name },
+      quote: row.quote_position ? { position: row.quote_position, author: row.quote_author, excerpt: row.quote_html } : null,
+      reactions: row.reactions ?? {}, viewer: { reaction: row.mine },
+    })),
+  };
+});
+
+const FORUM = `
+  SELECT c.id, c.parent_id, c.slug, c.name, c.description, c.position, c.thread_count, c.post_count, c.last_activity_at,
+    (SELECT count(*)::int FROM forum_threads t LEFT JOIN forum_read_state rs ON rs.thread_id = t.id AND rs.member_id = $1
+      WHERE t.category_id = c.id AND t.deleted_at IS NULL AND t.last_post_at > now() - interval '30 days' AND t.post_count > coalesce(rs.last_read_position, 0)) AS unread
+  FROM forum_categories c WHERE c.group_id = (SELECT id FROM groups WHERE slug = $2) ORDER BY c.position`;
+
+app.get<{ Params: { slug: string }; Querystring: { member: string } }>('/ceiling/groups/:slug/forum', async (request) => {
+  const { rows } = await pool.query({ name: 'forum', text: FORUM, values: [request.query.member, request.params.slug] });
+  return { categories: rows };
+});
+
+app.post<{ Params: { threadId: string }; Body: { body: string } }>('/ceiling/reply/:threadId', async (request, reply) => {
+  const { rows } = await pool.query(
+    `WITH numbered AS (UPDATE forum_threads SET post_count = post_count + 1, last_post_at = now() WHERE id = $1 RETURNING id, post_count, author_id)
+     INSERT INTO forum_posts (id, thread_id, position, author_id, body, body_html)
+     SELECT gen_random_uuid(), id, post_count, author_id, $2, $2 FROM numbered RETURNING id, position`,
+    [request.params.threadId, request.body.body],
   );
   return reply.status(201).send(rows[0]);
 });

@@ -13,12 +13,13 @@ import path from 'node:path';
 import { freePort, startThrowawayPostgres } from '../support/postgres.ts';
 import { repoRoot, startServer, type RunningServer } from '../support/server.ts';
 import { feedRows, wallRows } from './bench-reads.ts';
+import { forumCastOf, forumRows } from './bench-forums.ts';
 import { liveRows } from './bench-live.ts';
 import { pageRows } from './bench-pages.ts';
 import { writeRows } from './bench-writes.ts';
 import { DURATION_S } from './lib.ts';
 import { sampleMemory, spawnHelper, waitFor, type MemoryFigures } from './processes.ts';
-import { castOf, CONNECTIONS, FANOUT_CLIENTS, GROUPS, MEMBERS, POSTS_LARGE, POSTS_SMALL, seedDatabases } from './setup.ts';
+import { castOf, CONNECTIONS, FANOUT_CLIENTS, GROUPS, MEMBERS, POSTS_LARGE, POSTS_SMALL, REPLIES, seedDatabases, THREADS } from './setup.ts';
 import { printTable, type Row } from './table.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
 
     const castSmall = await castOf(databases.small);
     const castLarge = await castOf(databases.large);
+    const forumCast = await forumCastOf(databases.large, castLarge);
     const ceilingSmall = await helper('tests/bench/ceiling-server.ts', { DATABASE_URL: databases.small }, '/ceiling/feed?member=' + castSmall.reader.id);
     const ceilingLarge = await helper('tests/bench/ceiling-server.ts', { DATABASE_URL: databases.large }, '/ceiling/feed?member=' + castLarge.reader.id);
     const sveltekitCeiling = await helper('tests/bench/sveltekit-ceiling/build/index.js', { DATABASE_URL: databases.large, HOST: '127.0.0.1' }, '/');
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       const pages = await pageRows({ ...reads, caucus: large.url, sveltekitCeiling }, castLarge);
       rows.push(...pages.rows);
       rows.push(...await writeRows({ caucus: large.url, ceiling: ceilingLarge }, castLarge));
+      rows.push(...await forumRows({ ...reads, caucus: large.url, ceiling: ceilingLarge }, castLarge, forumCast));
       rows.push(...await liveRows({ caucus: large.url, caucusSecond: second.url, bare, adapterPair }, castLarge));
       rows.push(pages.weight);
       runs.push(rows);
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
 
     const results = {
       machine: { cores: availableParallelism(), node: process.version, loadAverageAtEnd: loadavg() },
-      setup: { members: MEMBERS, groups: GROUPS, posts: [POSTS_SMALL, POSTS_LARGE], connections: CONNECTIONS, fanOutClients: FANOUT_CLIENTS, durationSeconds: DURATION_S, runs: RUNS, reader: castLarge.reader.groups + ' groups, ' + castLarge.reader.follows + ' followees' },
+      setup: { members: MEMBERS, groups: GROUPS, posts: [POSTS_SMALL, POSTS_LARGE], threads: THREADS, replies: REPLIES, connections: CONNECTIONS, fanOutClients: FANOUT_CLIENTS, durationSeconds: DURATION_S, runs: RUNS, reader: castLarge.reader.groups + ' groups, ' + castLarge.reader.follows + ' followees' },
       runs,
       memory: { row: rssRow, servers: peaks },
       wallClockSeconds: seconds,

@@ -1,6 +1,7 @@
 // The data every bench run reads: a throwaway cluster (or BENCH_DATABASE_URL's server) with two
 // databases seeded once, `seed --demo` then `seed --scale` (members, groups, 50,000 posts), the
-// second a copy of the first grown to 500,000 posts; and in each, the members the bench acts as.
+// second a copy of the first grown to 500,000 posts and given forums (200,000 threads, 2,000,000
+// replies); and in each, the members the bench acts as.
 import pg from 'pg';
 import { caucus } from '../support/server.ts';
 import { sessionsFor } from './lib.ts';
@@ -11,6 +12,9 @@ export const POSTS_SMALL = Number(process.env.BENCH_POSTS_SMALL ?? 50_000);
 export const POSTS_LARGE = Number(process.env.BENCH_POSTS ?? 500_000);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 export const FANOUT_CLIENTS = Number(process.env.BENCH_FANOUT_CLIENTS ?? 1000);
+/** Forums on the large database: threads and replies. */
+export const THREADS = Number(process.env.BENCH_THREADS ?? 200_000);
+export const REPLIES = Number(process.env.BENCH_REPLIES ?? 2_000_000);
 
 const urlOf = (serverUrl: string, database: string) => {
   const url = new URL(serverUrl);
@@ -39,6 +43,7 @@ export async function seedDatabases(serverUrl: string, log: (line: string) => vo
   log(await caucus(['seed', '--scale', String(MEMBERS), '--groups', String(GROUPS), '--posts', String(POSTS_SMALL)], { DATABASE_URL: small }));
   await onServer(serverUrl, 'CREATE DATABASE caucus_bench_500k TEMPLATE caucus_bench_50k');
   log(await caucus(['seed', '--posts', String(POSTS_LARGE - POSTS_SMALL)], { DATABASE_URL: large }));
+  log(await caucus(['seed', '--forums', String(THREADS), '--replies', String(REPLIES)], { DATABASE_URL: large }));
   return { small, large };
 }
 
