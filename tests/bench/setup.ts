@@ -33,7 +33,7 @@ async function onServer(serverUrl: string, statement: string): Promise<void> {
 }
 
 /** Seeds both databases; gives back their URLs. The copy is made while nothing is connected to the first. */
-export async function seedDatabases(serverUrl: string, log: (line: string) => void): Promise<{ small: string; large: string }> {
+export async function seedDatabases(serverUrl: string, log: (line: string) => void, options: { forums?: boolean } = {}): Promise<{ small: string; large: string }> {
   const small = urlOf(serverUrl, 'caucus_bench_50k');
   const large = urlOf(serverUrl, 'caucus_bench_500k');
   for (const name of ['caucus_bench_500k', 'caucus_bench_50k']) await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -43,7 +43,7 @@ export async function seedDatabases(serverUrl: string, log: (line: string) => vo
   log(await caucus(['seed', '--scale', String(MEMBERS), '--groups', String(GROUPS), '--posts', String(POSTS_SMALL)], { DATABASE_URL: small }));
   await onServer(serverUrl, 'CREATE DATABASE caucus_bench_500k TEMPLATE caucus_bench_50k');
   log(await caucus(['seed', '--posts', String(POSTS_LARGE - POSTS_SMALL)], { DATABASE_URL: large }));
-  log(await caucus(['seed', '--forums', String(THREADS), '--replies', String(REPLIES)], { DATABASE_URL: large }));
+  if (options.forums !== false) log(await caucus(['seed', '--forums', String(THREADS), '--replies', String(REPLIES)], { DATABASE_URL: large }));
   return { small, large };
 }
 
