@@ -43,7 +43,7 @@ export type ForumAccessLevel = (typeof FORUM_ACCESS_LEVELS)[number];
 export const THREAD_LEVELS = ['watching', 'tracking', 'normal', 'muted'] as const;
 export type ThreadLevel = (typeof THREAD_LEVELS)[number];
 
-export const NOTIFICATION_KINDS = ['mention', 'comment', 'reply', 'reaction', 'join_request', 'request_approved', 'invitation'] as const;
+export const NOTIFICATION_KINDS = ['mention', 'comment', 'reply', 'reaction', 'join_request', 'request_approved', 'invitation', 'forum_reply', 'forum_mention'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const LIMITS = {

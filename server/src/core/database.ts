@@ -197,6 +197,8 @@ export interface NotificationsTable {
   group_id: Nullable<string>;
   post_id: Nullable<string>;
   comment_id: Nullable<string>;
+  thread_id: Nullable<string>;
+  forum_post_id: Nullable<string>;
   merge_key: Nullable<string>;
   read_at: Nullable<Date>;
   created_at: Timestamp;

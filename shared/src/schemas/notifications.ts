@@ -14,6 +14,8 @@ export const Notification = Type.Object({
   group: Type.Union([Type.Object({ slug: Type.String(), name: Type.String() }), Type.Null()]),
   postId: Type.Union([Uuid, Type.Null()]),
   commentId: Type.Union([Uuid, Type.Null()]),
+  /** A forum notification's thread and the number of the post concerned (null when no longer readable). */
+  thread: Type.Optional(Type.Union([Type.Object({ id: Uuid, title: Type.String(), position: Type.Integer() }), Type.Null()])),
   /** A short plain-text excerpt of the post or comment concerned. */
   excerpt: Type.String(),
   read: Type.Boolean(),

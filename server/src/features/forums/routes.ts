@@ -32,6 +32,7 @@ export const forumRoutes: FastifyPluginAsyncTypebox = async (app) => {
     events: app.events,
     rateRules: { thread: { ...RATE_RULES.postPerMember, limit: postsPerMinute }, reply: { ...RATE_RULES.commentPerMember, limit: postsPerMinute * 2 } },
     categoryActivity: createCategoryActivity(app.db),
+    notifications: app.notifications,
   };
   const categories = createCategoriesService(deps);
   const threads = createThreadsService(deps);

@@ -5,10 +5,12 @@ import { AppError, fieldError, forbidden, notFound } from '#core/errors.ts';
 import { newId } from '#core/ids.ts';
 import { canModerateForum, canReadCategory, canStartThread, type MaybeViewer, type Viewer } from '#core/policy.ts';
 import { hitRateLimit } from '#core/rate-limit.ts';
+import { storeNotifications } from '#features/notifications/notify.ts';
 import { prepareText } from '#features/posts/text.ts';
 import { assertReadableForum, visibleForum } from './categories.ts';
 import type { ForumsDeps } from './deps.ts';
 import { forumRooms } from './live.ts';
+import { forumNotices } from './notices.ts';
 import { presentCategory, presentForumPost, presentForumPostFor, presentSynthesis, presentThread, presentThreadSummary } from './present.ts';
 import * as q from './queries.ts';
 import { accessOf, contextOf, type ForumContext } from './scope.ts';
@@ -76,7 +78,11 @@ export function createThreadsService(deps: ForumsDeps) {
       const text = await prepareText(db, body.body);
       const threadId = newId();
       const postId = newId();
-      await db.transaction().execute((tx) => q.insertThread(tx, { id: threadId, categoryId: category.id, groupId: forum.groupId, authorId: viewer.id, title }, { id: postId, body: text.body, html: text.html }));
+      const stored = await db.transaction().execute(async (tx) => {
+        await q.insertThread(tx, { id: threadId, categoryId: category.id, groupId: forum.groupId, authorId: viewer.id, title }, { id: postId, body: text.body, html: text.html });
+        return storeNotifications(tx, await forumNotices(tx, { forum, access: accessOf(category), threadId, postId }, text.mentioned.map((m) => m.id), viewer.id));
+      });
+      deps.notifications.deliver(stored);
       await deps.categoryActivity.record(category.id, { threads: 1, posts: 1 });
       const { thread, posts } = await threadPageStatement(db, threadId, viewer.id, 0, 1);
       const created = readableThread(viewer, thread);

@@ -9,7 +9,8 @@ import { findNotificationsByIds, findPreferences } from './queries.ts';
 export const PREFERENCES_PATH = '/settings/notifications';
 
 /** Where the mail's link leads: the post (at the comment), else the group, else the notifications page. */
-function targetPath(row: { post_id: string | null; comment_id: string | null; group_slug: string | null }, contentVisible: boolean): string {
+function targetPath(row: { post_id: string | null; comment_id: string | null; group_slug: string | null; thread_id: string | null; forum_post_position: number | null }, contentVisible: boolean): string {
+  if (contentVisible && row.thread_id) return `/threads/${row.thread_id}${row.forum_post_position ? `?at=${row.forum_post_position}#p-${row.forum_post_position}` : ''}`;
   if (contentVisible && row.post_id) return `/posts/${row.post_id}${row.comment_id ? `#comment-${row.comment_id}` : ''}`;
   if (row.group_slug) return `/groups/${encodeURIComponent(row.group_slug)}`;
   return '/notifications';
@@ -27,7 +28,8 @@ export async function sendNotificationEmail(app: FastifyInstance, notificationId
   const chosen = (await findPreferences(app.db, row.recipient_id)).find((p) => p.kind === kind);
   if (!(chosen ? chosen.in_app && chosen.email : DEFAULT_PREFERENCES[kind].email)) return false;
   const visible = visibleParts(row);
-  if (!visible.group) return false;
+  // A forum notification whose thread the member may no longer read is not sent at all.
+  if (!visible.group || (row.thread_id && !visible.content)) return false;
 
   const settings = await getSettings(app.db);
   const url = (path: string) => new URL(path, app.config.publicUrl).href;

@@ -30,6 +30,8 @@ const HEADLINES: Record<NotificationKind, Record<Locale, Line>> = {
   join_request: { fr: (p) => `${p.actor} demande à rejoindre ${p.group ?? 'votre groupe'}`, en: (p) => `${p.actor} asks to join ${p.group ?? 'your group'}` },
   request_approved: { fr: (p) => `Bienvenue dans ${p.group ?? 'le groupe'} : votre demande est acceptée`, en: (p) => `Welcome to ${p.group ?? 'the group'}: your request was approved` },
   invitation: { fr: (p) => `${p.actor} vous invite à rejoindre ${p.group ?? 'un groupe'}`, en: (p) => `${p.actor} invites you to join ${p.group ?? 'a group'}` },
+  forum_reply: { fr: (p) => `${p.actor} a répondu dans un sujet que vous suivez`, en: (p) => `${p.actor} replied in a thread you watch` },
+  forum_mention: { fr: (p) => `${p.actor} vous a mentionné dans le forum`, en: (p) => `${p.actor} mentioned you in the forum` },
 };
 
 const WORDS: Record<Locale, { hello: (name: string) => string; open: string; why: (network: string) => string }> = {

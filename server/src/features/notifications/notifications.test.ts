@@ -234,6 +234,8 @@ describe('preferences', () => {
       { kind: 'join_request', inApp: true, email: true },
       { kind: 'request_approved', inApp: true, email: true },
       { kind: 'invitation', inApp: true, email: true },
+      { kind: 'forum_reply', inApp: true, email: false },
+      { kind: 'forum_mention', inApp: true, email: true },
     ]);
     expect((await t.request({ method: 'GET', url: '/api/v1/me/notification-preferences' })).statusCode).toBe(401);
   });

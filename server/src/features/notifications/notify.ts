@@ -10,6 +10,8 @@ export interface NotificationInput {
   groupId?: string;
   postId?: string;
   commentId?: string;
+  threadId?: string;
+  forumPostId?: string;
 }
 
 /** Defaults until a member chooses: everything in the app; by e-mail what asks for an answer. */
@@ -21,6 +23,8 @@ export const DEFAULT_PREFERENCES: Record<NotificationKind, { inApp: boolean; ema
   join_request: { inApp: true, email: true },
   request_approved: { inApp: true, email: true },
   invitation: { inApp: true, email: true },
+  forum_reply: { inApp: true, email: false },
+  forum_mention: { inApp: true, email: true },
 };
 
 /** Reactions to one post merge into one unread notification ("Léa and 3 others reacted"). */
@@ -52,7 +56,7 @@ export async function storeNotifications(tx: DbOrTx, inputs: NotificationInput[]
     const preference = chosen.get(`${input.recipientId}:${input.kind}`) ?? DEFAULT_PREFERENCES[input.kind];
     if (!preference.inApp) continue;
     // One act notifies a person once (a reply that also mentions them is a reply).
-    const once = `${input.recipientId}:${input.postId ?? ''}:${input.commentId ?? ''}:${input.groupId ?? ''}`;
+    const once = `${input.recipientId}:${input.postId ?? ''}:${input.commentId ?? ''}:${input.forumPostId ?? ''}:${input.groupId ?? ''}`;
     if (seen.has(once)) continue;
     seen.add(once);
     const mergeKey = mergeKeyOf(input);
@@ -64,6 +68,8 @@ export async function storeNotifications(tx: DbOrTx, inputs: NotificationInput[]
       group_id: input.groupId ?? null,
       post_id: input.postId ?? null,
       comment_id: input.commentId ?? null,
+      thread_id: input.threadId ?? null,
+      forum_post_id: input.forumPostId ?? null,
       merge_key: mergeKey,
     };
     const row = mergeKey

@@ -1,7 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import type { GroupMemberState, GroupRole, NotificationKind } from '@caucus/shared/constants.ts';
 import type { Notification } from '@caucus/shared/schemas/notifications.ts';
-import { canReadGroupContent, canSeeGroup, type GroupMembershipRow, type Viewer } from '#core/policy.ts';
+import { canReadCategory, canReadGroupContent, canSeeGroup, type ForumSubject, type GroupMembershipRow, type Viewer } from '#core/policy.ts';
 import type { NotificationRow } from './queries.ts';
 
 export const EXCERPT_LENGTH = 140;
@@ -30,10 +30,19 @@ export const recipientOf = (row: NotificationRow): Viewer => ({ id: row.recipien
  * (they may have left, been banned, or the group turned secret since it was stored).
  */
 export function visibleParts(row: NotificationRow): { group: boolean; content: boolean } {
-  if (!row.group_id || !row.group_visibility) return { group: true, content: true };
   const viewer = recipientOf(row);
-  const group = { visibility: row.group_visibility };
   const membership: GroupMembershipRow = row.membership_state ? { state: row.membership_state as GroupMemberState, role: row.membership_role as GroupRole } : null;
+  // A forum's notification: its thread's category decides, as for reading the thread (fail closed).
+  if (row.thread_id) {
+    if (!row.category_read_access || row.forum_gone) return { group: row.group_id === null || (row.group_visibility !== null && canSeeGroup(viewer, { visibility: row.group_visibility }, membership)), content: false };
+    const subject: ForumSubject = row.group_id && row.group_visibility
+      ? { forum: 'group', group: { visibility: row.group_visibility }, membership }
+      : { forum: 'network' };
+    const readable = canReadCategory(viewer, subject, { read: row.category_read_access, start: 'members', reply: 'members' });
+    return { group: subject.forum === 'network' || canSeeGroup(viewer, { visibility: row.group_visibility! }, membership), content: readable };
+  }
+  if (!row.group_id || !row.group_visibility) return { group: true, content: true };
+  const group = { visibility: row.group_visibility };
   return { group: canSeeGroup(viewer, group, membership), content: canReadGroupContent(viewer, group, membership) };
 }
 
@@ -48,6 +57,7 @@ export function presentNotification(row: NotificationRow): Notification {
     group: visible.group && row.group_slug && row.group_name !== null ? { slug: row.group_slug, name: row.group_name } : null,
     postId: visible.content ? row.post_id : null,
     commentId: visible.content ? row.comment_id : null,
+    ...(row.thread_id ? { thread: visible.content && row.thread_title !== null && row.forum_post_position !== null ? { id: row.thread_id, title: row.thread_title, position: row.forum_post_position } : null } : {}),
     excerpt: visible.content ? plainExcerpt(row.source_html) : '',
     read: row.read_at !== null,
     createdAt: iso(row.created_at),

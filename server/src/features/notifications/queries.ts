@@ -14,16 +14,22 @@ function notificationsWithContext(db: DbOrTx) {
     .leftJoin('members as actor', 'actor.id', 'n.actor_id')
     .leftJoin('posts as p', 'p.id', 'n.post_id')
     .leftJoin('comments as c', 'c.id', 'n.comment_id')
-    .leftJoin('groups as g', (join) => join.on(sql<boolean>`g.id = coalesce(n.group_id, p.group_id)`))
+    .leftJoin('forum_posts as fp', 'fp.id', 'n.forum_post_id')
+    .leftJoin('forum_threads as ft', 'ft.id', 'n.thread_id')
+    .leftJoin('forum_categories as fc', 'fc.id', 'ft.category_id')
+    .leftJoin('groups as g', (join) => join.on(sql<boolean>`g.id = coalesce(n.group_id, p.group_id, ft.group_id)`))
     .leftJoin('group_members as gm', (join) => join.onRef('gm.group_id', '=', 'g.id').onRef('gm.member_id', '=', 'n.recipient_id'))
     .select([
       'n.id', 'n.recipient_id', 'n.kind', 'n.actor_count', 'n.post_id', 'n.comment_id', 'n.read_at', 'n.created_at', 'n.updated_at',
       sql<string>`n.updated_at::text`.as('sort_key'),
       'r.role as recipient_role', 'r.email_verified_at as recipient_verified_at', 'r.email as recipient_email', 'r.locale as recipient_locale', 'r.display_name as recipient_name',
       'actor.id as actor_id', 'actor.handle as actor_handle', 'actor.display_name as actor_display_name',
+      'n.thread_id', 'ft.title as thread_title', 'fp.position as forum_post_position', 'fc.read_access as category_read_access',
+      sql<boolean>`ft.deleted_at IS NOT NULL OR fp.deleted_at IS NOT NULL`.as('forum_gone'),
       'g.id as group_id', 'g.slug as group_slug', 'g.name as group_name', 'g.visibility as group_visibility', 'gm.state as membership_state', 'gm.role as membership_role',
       // The comment when there is one, else the post; deleted ones give no text; only the start is ever shown.
-      sql<string | null>`left(CASE WHEN n.comment_id IS NOT NULL THEN (CASE WHEN c.deleted_at IS NULL AND p.deleted_at IS NULL THEN c.body_html END) WHEN p.deleted_at IS NULL THEN p.body_html END, 2000)`.as('source_html'),
+      sql<string | null>`left(CASE WHEN n.forum_post_id IS NOT NULL THEN (CASE WHEN fp.deleted_at IS NULL AND ft.deleted_at IS NULL THEN fp.body_html END)
+        WHEN n.comment_id IS NOT NULL THEN (CASE WHEN c.deleted_at IS NULL AND p.deleted_at IS NULL THEN c.body_html END) WHEN p.deleted_at IS NULL THEN p.body_html END, 2000)`.as('source_html'),
     ]);
 }
 

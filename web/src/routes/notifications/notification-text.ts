@@ -21,5 +21,9 @@ export function notificationText(notification: Notification): string {
       return m.notif_request_approved({ group });
     case 'invitation':
       return m.notif_invitation({ name, group });
+    case 'forum_reply':
+      return m.notif_forum_reply({ name, thread: notification.thread?.title ?? m.notif_a_thread() });
+    case 'forum_mention':
+      return m.notif_forum_mention({ name, thread: notification.thread?.title ?? m.notif_a_thread() });
   }
 }
